@@ -1,0 +1,69 @@
+"""Evaluation reports: a JSON file and PNG charts (matplotlib, headless)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tutorial_helpers.evaluation.harness import CHECK_NAMES
+
+
+def plot_check_rates(metrics: list[dict[str, Any]], path: str | Path | None = None):
+    """Bar chart of pass rate per check, one group per framework. Returns the matplotlib figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    checks = [c for c in CHECK_NAMES]
+    fig, ax = plt.subplots(figsize=(max(8, 1.1 * len(checks)), 4))
+    width = 0.8 / max(1, len(metrics))
+    x = np.arange(len(checks))
+    for i, m in enumerate(metrics):
+        ax.bar(x + i * width, [m["checks"].get(c, 0.0) for c in checks], width, label=f"{m['framework']} ({m['pass_rate']:.0%})")
+    ax.set_xticks(x + width * (len(metrics) - 1) / 2, checks, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("pass rate")
+    ax.set_title("Pass rate per check (overall pass rate in the legend)")
+    ax.legend(loc="lower left", fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
+
+
+def plot_costs(metrics: list[dict[str, Any]], path: str | Path | None = None):
+    """LLM calls, tokens and wall time per framework, side by side. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    names = [m["framework"] for m in metrics]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+    for ax, key, label in zip(
+        axes, ("mean_llm_calls", "mean_tokens", "mean_wall_s"), ("LLM calls / plan", "tokens / plan", "seconds / plan"), strict=True
+    ):
+        ax.bar(names, [m[key] for m in metrics], color="#4C72B0")
+        ax.set_title(label)
+        ax.tick_params(axis="x", rotation=30)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+    return fig
+
+
+def write_report(metrics: list[dict[str, Any]], out_dir: str | Path, rows: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Write ``metrics.json`` (+ per-scenario rows) and the charts under ``out_dir``; return the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "metrics.json", out / "checks.png", out / "costs.png"]
+    payload: dict[str, Any] = {"metrics": metrics}
+    if rows is not None:
+        payload["scenarios"] = rows
+    paths[0].write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    plot_check_rates(metrics, paths[1])
+    plot_costs(metrics, paths[2])
+    return paths

@@ -1,0 +1,138 @@
+"""One front door for every planner: text in, a checked BirthdayPlan out.
+
+``plan_text(text, framework=...)`` does what every framework shares, so that they differ in
+orchestration only:
+
+1. parse and validate the request with the shared extractor (bad input -> ``InputError``);
+2. the deterministic feasibility pre-check (unsupported city, budget below the cheapest valid plan,
+   no venue big enough) -> ``feasible: false`` with reasons, before any model is called;
+3. the framework's own planner (reference, native, ag2, langgraph, crewai, adk);
+4. the guardrail (:func:`tutorial_helpers.planning.guardrail.guard`) against the validated request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tutorial_helpers.catalog import Catalog
+
+#: framework name -> "module:function" implementing :class:`Planner`
+FRAMEWORKS: dict[str, str] = {
+    "reference": "tutorial_helpers.planners:reference_planner",
+    "native": "tutorial_helpers.planning.native:plan",
+    "ag2": "tutorial_helpers.frameworks.ag2_planner:plan",
+    "langgraph": "tutorial_helpers.frameworks.langgraph_planner:plan",
+    "crewai": "tutorial_helpers.frameworks.crewai_planner:plan",
+    "adk": "tutorial_helpers.frameworks.adk_planner:plan",
+}
+
+
+class Planner(Protocol):
+    """What every framework implementation provides."""
+
+    def __call__(self, text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan: ...
+
+
+def reference_planner(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
+    """The non-LLM planner behind the same interface as the agent teams."""
+    from tutorial_helpers.planning.reference import plan_request
+
+    return plan_request(request)
+
+
+def get_planner(framework: str) -> Planner:
+    """Import and return the planner of ``framework`` (frameworks load only when asked for)."""
+    if framework not in FRAMEWORKS:
+        raise InputError(f"Unknown framework {framework!r}: choose one of {', '.join(FRAMEWORKS)}.")
+    module_name, func = FRAMEWORKS[framework].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise InputError(f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
+    return getattr(module, func)
+
+
+def parse_text(text: str, today: dt.date) -> tuple[BirthdayRequest, str | None]:
+    """Parse ``text`` with the shared extractor; raise ``InputError`` with one sentence on bad input."""
+    from tutorial_helpers.extraction import extract_request
+
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("The request is empty: describe the birthday (who, age, city, date, guests, budget).")
+    ex = extract_request(text, today)
+    if ex.request is None:
+        raise InputError(ex.problems[0] if ex.problems else "I could not understand that request.")
+    req = ex.request
+    informative = any([
+        req.recipient_age is not None, req.city, req.date, req.guests, req.budget, req.interests,
+        req.categories, ex.unknown_city,
+    ])
+    if not informative:
+        raise InputError(
+            "I could not find anything about a birthday in that text: say who it is for, their age, "
+            "the city, the date, the number of guests and the budget."
+        )
+    return req, ex.unknown_city
+
+
+def plan_text(
+    text: str,
+    framework: str = "reference",
+    *,
+    today: dt.date | None = None,
+    provider: str | None = None,
+    seed: int = 0,
+    catalog: Catalog | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> BirthdayPlan:
+    """Plan a birthday from free text with ``framework``; the plan is always guard-checked.
+
+    Args:
+        text: the request as a person would write it.
+        framework: ``reference``, ``native``, ``ag2``, ``langgraph``, ``crewai`` or ``adk``.
+        today: the reference date for relative dates (default: the real today).
+        provider: ``offline`` (default without keys), ``openai``, ``gemini``, ``compatible``.
+        seed: for deterministic runs.
+        catalog: the catalog (default: the shipped one).
+        on_step: optional callback receiving progress lines.
+
+    Raises:
+        InputError: bad input or configuration (one sentence, no traceback needed).
+    """
+    from tutorial_helpers.planning.guardrail import guard
+    from tutorial_helpers.planning.reference import check_feasibility
+
+    if catalog is None:
+        from tutorial_helpers.catalog import load_catalog
+
+        catalog = load_catalog()
+    today = today or dt.date.today()
+    t0 = time.perf_counter()
+    request, unknown_city = parse_text(text, today)
+    say = on_step or (lambda _s: None)
+    say(f"understood: {request.model_dump(mode='json', exclude_defaults=True)}")
+    reasons = check_feasibility(request, catalog, unknown_city=unknown_city)
+    if reasons:
+        say("pre-check: no plan can satisfy this request")
+        plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
+    else:
+        planner = get_planner(framework)
+        plan = planner(text, request, provider=provider, seed=seed)
+        say(f"{framework}: proposed {len(plan.items)} items")
+        plan = guard(plan, request, catalog)
+        if plan.feasible is False and not plan.reasons:
+            plan.reasons = ["The planner could not produce a plan that meets every constraint."]
+    plan.request = request
+    plan.framework = framework
+    if framework == "reference":
+        plan.provider, plan.model = "none", "none"
+    elif plan.provider == "none":
+        plan.provider = provider or "offline"
+    plan.usage.wall_s = round(time.perf_counter() - t0, 4)
+    return plan

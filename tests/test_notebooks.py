@@ -1,0 +1,137 @@
+"""Notebooks: the registry, the notebook contract, clean commits, and execution in CI.
+
+Every notebook with ``ci = "execute"`` in notebooks/registry.toml runs top to bottom on a fresh
+kernel with papermill and the offline parameters; its recorded figures (``testing.record``) are then
+checked against the properties in ``EXPECTATIONS`` — real properties of what it computed, never
+exact model text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NB_DIR = ROOT / "notebooks"
+REGISTRY = tomllib.loads((NB_DIR / "registry.toml").read_text())["notebook"]
+KEY_PATTERN = re.compile(r"(sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{30,}|ghp_[A-Za-z0-9]{30,})")
+
+
+def _between(lo: float, hi: float) -> Callable[[Any], bool]:
+    return lambda v: v is not None and lo <= v <= hi
+
+
+# notebook file -> {recorded name: predicate}
+EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
+    "00_setup_and_tour.ipynb": {
+        "catalog_items": lambda v: v >= 1500,
+        "catalog_cities": lambda v: v == 6,
+        "example_plan_valid": lambda v: v is True,
+        "example_plan_total": _between(1, 400),
+        "offline_reply_chars": lambda v: v > 0,
+    },
+}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_registry_matches_files():
+    listed = {e["file"] for e in REGISTRY}
+    present = {p.name for p in NB_DIR.glob("*.ipynb")}
+    assert listed == present, f"not in registry: {present - listed}; missing files: {listed - present}"
+    for e in REGISTRY:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", e["file"]), e["file"]
+        assert e["part"] in "ABCDE" and e["ci"] in ("execute", "skip") and e["title"]
+
+
+@pytest.mark.parametrize("entry", REGISTRY, ids=[e["file"] for e in REGISTRY])
+def test_notebook_is_clean_and_follows_contract(entry):
+    nb = load(NB_DIR / entry["file"])
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    md = [c for c in nb["cells"] if c["cell_type"] == "markdown"]
+    for c in code:
+        assert not c.get("outputs"), "committed with outputs"
+        assert c.get("execution_count") is None, "committed with execution counts"
+    text = "\n".join("".join(c["source"]) for c in nb["cells"])
+    assert not KEY_PATTERN.search(text), "something that looks like an API key"
+    first_md = "".join(md[0]["source"])
+    assert "colab.research.google.com" in first_md, "badge/links first"
+    intro = "\n".join("".join(c["source"]) for c in md[:3])
+    assert "What you will learn" in intro and "Where we are" in intro
+    assert any("parameters" in c.get("metadata", {}).get("tags", []) for c in code), "a cell tagged parameters"
+    tail = "\n".join("".join(c["source"]) for c in md[-4:])
+    assert "Exercises" in tail and "Going further" in tail
+    # no model names hard-coded: they come from config
+    src = "\n".join("".join(c["source"]) for c in code)
+    assert not re.search(r"['\"](gpt-[0-9a-z.-]+|gemini-[0-9a-z.-]+|offline-(small|large))['\"]", src), "model name literal"
+
+
+def test_no_key_like_strings_tracked():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    hits = []
+    for f in files:
+        p = ROOT / f
+        if p.suffix in (".lock", ".png", ".npy", ".bin") or not p.is_file():
+            continue
+        try:
+            if KEY_PATTERN.search(p.read_text(encoding="utf-8")):
+                hits.append(f)
+        except UnicodeDecodeError:
+            continue
+    assert not hits, hits
+
+
+EXECUTE = [e for e in REGISTRY if e["ci"] == "execute"]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("entry", EXECUTE, ids=[e["file"] for e in EXECUTE])
+def test_notebook_executes_offline(entry, tmp_path):
+    import papermill as pm
+
+    from tutorial_helpers.testing import read_records
+
+    src = NB_DIR / entry["file"]
+    out = tmp_path / entry["file"]
+    records_file = tmp_path / "records.json"
+    env_backup = dict(os.environ)
+    os.environ.update({
+        "TUTORIAL_PROVIDER": "offline", "TUTORIAL_RECORD_PATH": str(records_file), "MPLBACKEND": "Agg",
+        "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    })
+    for key in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "TUTORIAL_BASE_URL"):
+        os.environ.pop(key, None)
+    try:
+        pm.execute_notebook(str(src), str(out), parameters={"PROVIDER": "offline"}, cwd=str(NB_DIR),
+                            kernel_name="python3", progress_bar=False, execution_timeout=600)
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    records = read_records(out)
+    if records_file.exists():
+        records.update(json.loads(records_file.read_text()))
+    expected = EXPECTATIONS.get(entry["file"], {})
+    assert expected, f"{entry['file']} has no expectations in tests/test_notebooks.py"
+    for name, ok in expected.items():
+        assert name in records, f"{entry['file']} did not record {name!r} (recorded: {sorted(records)})"
+        assert ok(records[name]), f"{entry['file']}: {name} = {records[name]!r} fails its expectation"
+
+
+def test_python_is_this_venv():
+    # papermill's python3 kernel must be this interpreter, or notebooks would miss the package
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    argv0 = spec.argv[0]
+    assert argv0 in ("python", sys.executable) or Path(argv0).resolve() == Path(sys.executable).resolve(), argv0
