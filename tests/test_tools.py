@@ -429,3 +429,17 @@ def test_failure_raises_inside_the_tool_and_reads_well():
 def test_results_are_json_text():
     text = tools.to_text(tools.search_catalog("cake", category="cake", city="Austin"))
     assert isinstance(json.loads(text), list)
+
+
+def test_strict_schema_and_null_optionals():
+    fn = tools.openai_schema(tools.search_catalog, strict=True)["function"]
+    params = fn["parameters"]
+    assert fn["strict"] is True and params["additionalProperties"] is False
+    assert sorted(params["required"]) == sorted(params["properties"])
+    assert params["properties"]["k"]["type"] == ["integer", "null"] and "default" not in params["properties"]["k"]
+    assert params["properties"]["query"]["type"] == "string"
+    args = {name: None for name in params["properties"]} | {"query": "cake", "category": "cake", "city": "Austin"}
+    result, err = tools.call_tool("search_catalog", json.dumps(args))
+    assert err is None and [h["id"] for h in result] == ["cake-vegan", "cake-nutty"]
+    _, err = tools.call_tool("get_item", {"item_id": None})
+    assert err and "item_id" in err  # a required argument may not be null

@@ -18,11 +18,13 @@ On stdio, stdout carries only the protocol: logs and stray prints go to stderr.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import inspect
 import json
 import logging
 import os
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -207,6 +209,13 @@ async def _serve_stdio(server: FastMCP, protocol_out: TextIOWrapper) -> None:
         await low_level.run(read_stream, write_stream, low_level.create_initialization_options())
 
 
+def _warm_catalog() -> None:
+    try:
+        tools.get_catalog()
+    except Exception as exc:  # noqa: BLE001 - the first tool call reports it properly
+        log.warning("Could not load the catalog in advance: %s", exc)
+
+
 def run(transport: str = "stdio", host: str = "127.0.0.1", port: int = DEFAULT_PORT, today: str | None = None,
         log_level: str = "WARNING") -> None:
     """Run the MCP server until it is stopped (stdin closed on stdio, Ctrl-C on HTTP).
@@ -224,6 +233,8 @@ def run(transport: str = "stdio", host: str = "127.0.0.1", port: int = DEFAULT_P
     if today:
         tools.set_today(today)
     server = build_server(host=host, port=port, log_level=log_level)
+    # load the catalog (and its search index) while the client connects, not at the first tool call
+    threading.Thread(target=_warm_catalog, name="warm-catalog", daemon=True).start()
     if protocol_out is not None:
         anyio.run(_serve_stdio, server, protocol_out)
     else:
@@ -258,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.today:
         try:
-            tools.state._as_date(args.today)
+            dt.date.fromisoformat(args.today)
         except ValueError:
             print(f"--today must be YYYY-MM-DD (got {args.today!r}).", file=sys.stderr)
             return 2

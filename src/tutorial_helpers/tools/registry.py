@@ -104,26 +104,51 @@ def _simplify(schema: Any) -> Any:
     return out
 
 
-def openai_schema(fn: Callable[..., Any]) -> dict[str, Any]:
+def _strict(params: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI strict mode: every property required, optional ones nullable, no defaults."""
+    required = set(params.get("required", []))
+    props: dict[str, Any] = {}
+    for name, prop in params.get("properties", {}).items():
+        prop = {k: v for k, v in prop.items() if k != "default"}
+        if name not in required:
+            if isinstance(prop.get("type"), str):
+                prop["type"] = [prop["type"], "null"]
+            else:
+                prop = {"anyOf": [prop, {"type": "null"}]}
+        props[name] = prop
+    return {**params, "properties": props, "required": list(props), "additionalProperties": False}
+
+
+def openai_schema(fn: Callable[..., Any], strict: bool = False) -> dict[str, Any]:
     """The OpenAI tool definition of ``fn``: ``{"type": "function", "function": {name, description, parameters}}``.
 
     Args:
         fn: a typed function with a Google-style docstring.
+        strict: build an OpenAI strict-mode schema (every argument listed as required, optional ones
+            nullable; ``call_tool`` treats a null optional argument as left out).
     """
     description, _ = parse_docstring(fn)
     params = _simplify(arguments_model(fn).model_json_schema())
     params.setdefault("properties", {})
     params.setdefault("required", [])
-    return {"type": "function", "function": {"name": fn.__name__, "description": description, "parameters": params}}
+    function: dict[str, Any] = {"name": fn.__name__, "description": description, "parameters": params}
+    if strict:
+        function["parameters"] = _strict(params)
+        function["strict"] = True
+    return {"type": "function", "function": function}
 
 
-def openai_tools(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
+def openai_tools(names: Iterable[str] | None = None, strict: bool = False) -> list[dict[str, Any]]:
     """OpenAI tool definitions for ``names`` (tool names or group names from ``TOOL_GROUPS``); all by default.
+
+    Args:
+        names: tool names and/or group names ("catalog", "budget", "cart", "calendar"); None for all.
+        strict: OpenAI strict-mode schemas (see :func:`openai_schema`).
 
     Raises:
         KeyError: for a name that is neither a tool nor a group.
     """
-    return [openai_schema(REGISTRY[n]) for n in resolve_names(names)]
+    return [openai_schema(REGISTRY[n], strict=strict) for n in resolve_names(names)]
 
 
 def resolve_names(names: Iterable[str] | None = None) -> list[str]:
@@ -195,6 +220,9 @@ def call_tool(
     if not isinstance(arguments, dict):
         return None, f"The arguments for {name} must be a JSON object of named arguments, not {type(arguments).__name__}."
     model = arguments_model(fn)
+    # models (and strict-mode schemas) send null for an optional argument they leave out
+    arguments = {k: v for k, v in arguments.items()
+                 if not (v is None and k in model.model_fields and not model.model_fields[k].is_required())}
     try:
         validated = model.model_validate(arguments)
     except ValidationError as exc:
