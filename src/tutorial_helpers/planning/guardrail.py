@@ -279,7 +279,7 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     back by swapping to cheaper candidates and then dropping optional categories. Whatever cannot
     be repaired ends in ``violations`` and the plan is marked ``feasible: false``.
     """
-    from tutorial_helpers.planning.reference import candidate_pool, required_categories
+    from tutorial_helpers.planning.reference import candidate_pool, effective_guests, required_categories
 
     if catalog is None:
         from tutorial_helpers.catalog import load_catalog
@@ -287,7 +287,7 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
         catalog = load_catalog()
     repaired = plan.model_copy(deep=True)
     constraints = Constraints.from_request(request)
-    guests = request.guests
+    guests = effective_guests(request)
     notes: list[str] = []
 
     # 1. grounding: rebuild lines from the catalog, drop what does not exist, drop duplicates
@@ -323,8 +323,19 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
         else:
             notes.append(f"Removed {old.name}: {violation.detail}")
 
-    # 3. budget: swap the most expensive lines for cheaper valid ones, then drop optional categories
+    # 3. a required category the agents forgot: add the best valid item that still fits
     required = set(required_categories(request))
+    for category in required_categories(request):
+        if any(p.category == category for p in repaired.items):
+            continue
+        spent = sum(p.subtotal for p in repaired.items)
+        room = (request.budget - spent) if request.budget is not None else None
+        add = _best_swap(request, catalog, category, room, exclude=set(repaired.item_ids()))
+        if add is not None:
+            repaired.items.append(PlanItem.from_item(add, guests, why=f"Added: the plan needed a {category}."))
+            notes.append(f"Added {add.name}: the plan had no {category}.")
+
+    # 4. budget: swap the most expensive lines for cheaper valid ones, then drop optional categories
     if request.budget is not None:
         for _ in range(2 * len(repaired.items) + 1):
             repaired.recompute_total()
@@ -372,7 +383,7 @@ def _best_swap(
     for item in candidate_pool(request, catalog, category, k=30):
         if item.id in exclude:
             continue
-        if room is not None and PlanItem.from_item(item, request.guests).subtotal > room + CENT:
+        if room is not None and PlanItem.from_item(item, request.guests or 10).subtotal > room + CENT:
             continue
         return item
     return None
