@@ -1,21 +1,68 @@
-"""The behaviour of the offline model (first version: placeholder)."""
+"""The behaviour of the offline model: understand, act, answer.
+
+1. **Understand** (:mod:`.understanding`): the request from the user's words (shared extractor),
+   today's date, tool results and every catalog id seen.
+2. **Act** (:mod:`.tools_choice`): with tools offered, call what serves what is still missing.
+3. **Answer**: fill the ``response_format`` schema (:mod:`.schema_fill`) or write the text of the
+   role the system prompt gives (:mod:`.roles`). Every item named is grounded (:mod:`.grounding`).
+
+Same input, same output: there is no randomness anywhere.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from tutorial_helpers.llm.offline import grounding as g
 from tutorial_helpers.llm.offline.protocol import ChatRequest, Reply
+from tutorial_helpers.llm.offline.roles import detect_role, write
+from tutorial_helpers.llm.offline.schema_fill import fill_schema, item_fields
 from tutorial_helpers.llm.offline.tiers import Tier
+from tutorial_helpers.llm.offline.tools_choice import choose_calls
+from tutorial_helpers.llm.offline.understanding import Context, read_conversation
+
+
+def free_json(ctx: Context, role: str) -> dict[str, Any]:
+    """The answer for ``response_format: json_object`` (no schema): the request, the picks and the text."""
+    out: dict[str, Any] = {"role": role, "request": ctx.request.model_dump(mode="json", exclude_defaults=True)}
+    if role in ("recommender", "selector", "assistant", "retriever"):
+        out["items"] = [item_fields(i) for i in (ctx.item(p.id) for p in g.select_plan(ctx)) if i is not None]
+    out["answer"] = write(role, ctx)
+    return out
 
 
 def respond(request: ChatRequest, tier: Tier) -> Reply:
-    """Answer one chat request."""
-    tools = request.tools or []
-    if tools and request.tool_choice != "none" and not any(m.role == "tool" for m in request.messages):
-        name = tools[0]["function"]["name"]
-        if isinstance(request.tool_choice, dict):
-            name = request.tool_choice["function"]["name"]
-        return Reply(tool_calls=[(name, json.dumps({}))], finish_reason="tool_calls")
-    if request.response_format and request.response_format.get("type") != "text":
-        return Reply(content="{}")
-    return Reply(content="Hello from the offline model.")
+    """Answer one chat request deterministically.
+
+    Args:
+        request: the validated chat request.
+        tier: the model tier (its ``level`` sets how much the model understands).
+
+    Returns:
+        The reply: tool calls, or text (JSON text with a ``response_format``).
+    """
+    system_text = "\n".join(m.text() for m in request.messages if m.role in ("system", "developer"))
+    role = detect_role(system_text)
+    ctx = read_conversation(request, tier.level, role)
+    parallel = request.parallel_tool_calls is not False
+    calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role)
+    if calls:
+        return Reply(tool_calls=calls, finish_reason="tool_calls")
+    rf = request.response_format or {}
+    if rf.get("type") == "json_schema":
+        schema = (rf.get("json_schema") or {}).get("schema") or {"type": "object"}
+        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False))
+    if rf.get("type") == "json_object":
+        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False))
+    return Reply(content=write(role, ctx))
+
+
+def debug_view(request: ChatRequest, tier: Tier) -> dict[str, Any]:
+    """What the model understood (for notebooks and debugging): role, request, candidates, missing."""
+    system_text = "\n".join(m.text() for m in request.messages if m.role in ("system", "developer"))
+    role = detect_role(system_text)
+    ctx = read_conversation(request, tier.level, role)
+    return {"role": role, "request": ctx.request.model_dump(mode="json"), "today": ctx.today.isoformat(),
+            "candidates": ctx.candidate_ids, "mentioned": ctx.mentioned_ids, "missing": ctx.missing,
+            "feedback": ctx.feedback, "injection_seen": ctx.injection_seen}

@@ -1,0 +1,205 @@
+"""Grounded choices: which catalog items the offline model may name, and which it picks.
+
+Every item the model mentions comes from here, so it is always an item of the catalog, taken from
+the conversation's tool results (or option lists) when there are any, and otherwise from the
+catalog filtered by every hard constraint. The "full" tier optimises the whole plan under the
+budget with the reference planner; the "small" tier takes the first acceptable item per category
+(and, reading lexically, may have missed a constraint: the guardrail's job is to catch it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from tutorial_helpers.domain import (
+    AGED_CATEGORIES,
+    CATEGORIES,
+    FOOD_CATEGORIES,
+    LOCAL_CATEGORIES,
+    BirthdayRequest,
+    CatalogItem,
+    PlanItem,
+)
+from tutorial_helpers.llm.offline.understanding import Context
+
+DEFAULT_GUESTS = 10
+#: share of the budget a single category may take when a tool asks for a max price
+BUDGET_SHARE = {"venue": 0.45, "cake": 0.2, "gift": 0.3, "activity": 0.3, "food": 0.25, "decoration": 0.1,
+                "experience": 0.35}
+
+
+def guests(request: BirthdayRequest) -> int:
+    """The guest count to plan for (10 when unknown)."""
+    return request.guests or DEFAULT_GUESTS
+
+
+def needed_categories(ctx: Context) -> list[str]:
+    """The categories this conversation needs items for.
+
+    The user's restriction ("just a gift") first; then categories the system prompt or task names
+    (when it names some but not all of them); otherwise gift, and with a known city cake and venue.
+    """
+    if ctx.request.categories:
+        return list(ctx.request.categories)
+    named = _categories_named(" ".join([ctx.system_text, *ctx.task_texts]))
+    if 0 < len(named) < len(CATEGORIES):
+        return named
+    try:
+        from tutorial_helpers.planning.reference import required_categories
+
+        return list(required_categories(ctx.request))
+    except ImportError:
+        return ["gift", "cake", "venue"] if ctx.request.city else ["gift"]
+
+
+def _categories_named(text: str) -> list[str]:
+    low = text.lower()
+    found = []
+    for c in CATEGORIES:
+        m = re.search(r"\b" + c + r"(?:s|es)?\b", low)
+        if m:
+            found.append((m.start(), c))
+    return [c for _, c in sorted(found)]
+
+
+def breaks(item: CatalogItem, request: BirthdayRequest) -> list[str]:
+    """The hard constraints of ``request`` that ``item`` breaks (empty: acceptable)."""
+    out = []
+    if item.category in LOCAL_CATEGORIES and request.city and item.city and item.city.lower() != request.city.lower():
+        out.append(f"is in {item.city}, not {request.city}")
+    if item.category in AGED_CATEGORIES and not item.fits_age(request.recipient_age):
+        out.append(f"is for ages {item.age_min}-{item.age_max}, not {request.recipient_age}")
+    if item.category in FOOD_CATEGORIES:
+        bad = sorted(set(item.allergens) & request.effective_allergens())
+        if bad:
+            out.append(f"contains {', '.join(bad)}")
+        lacking = [d for d in request.dietary if d not in item.diet_tags]
+        if lacking:
+            out.append(f"is not {', '.join(lacking)}")
+    if item.category == "venue" and request.guests and item.capacity is not None and item.capacity < request.guests:
+        out.append(f"seats only {item.capacity}, not {request.guests} guests")
+    if request.date is not None and not item.open_on(request.date):
+        out.append(f"is closed on {request.date.strftime('%A')}s")
+    if (request.date is not None and request.today is not None and item.lead_time_days
+            and request.today + dt.timedelta(days=item.lead_time_days) > request.date):
+        out.append(f"needs {item.lead_time_days} days' notice")
+    return out
+
+
+def _excluded(ctx: Context) -> set[str]:
+    """Ids the person rejected ("she already has that", "too expensive") or that the assistant offered before."""
+    if not ({"already_has", "too_expensive", "dislike"} & set(ctx.feedback)):
+        return set()
+    ids = set(ctx.mentioned_ids)
+    return ids
+
+
+def pool(ctx: Context, category: str, k: int = 20) -> list[CatalogItem]:
+    """Acceptable items of ``category``: from the conversation's candidates, else from the catalog."""
+    excluded = _excluded(ctx)
+    found = [i for i in ctx.candidates(category) if not breaks(i, ctx.request) and i.id not in excluded]
+    if found:
+        return _order(found, ctx)[:k]
+    if ctx.catalog is None:
+        return []
+    try:
+        from tutorial_helpers.planning.reference import candidate_pool
+
+        items = candidate_pool(ctx.request, ctx.catalog, category, k=k + len(excluded))
+    except ImportError:
+        items = ctx.catalog.filter(category=category, city=ctx.request.city if category in LOCAL_CATEGORIES else None)
+    items = [i for i in items if i.id not in excluded and not breaks(i, ctx.request)]
+    return _order(items, ctx)[:k]
+
+
+def _order(items: list[CatalogItem], ctx: Context) -> list[CatalogItem]:
+    if "too_expensive" in ctx.feedback:
+        return sorted(items, key=lambda i: (i.price, i.id))
+    if ctx.level == "small":
+        return items  # first come, first chosen
+    try:
+        from tutorial_helpers.planning.reference import preference_score
+
+        return sorted(items, key=lambda i: (-preference_score(i, ctx.request), i.id))
+    except ImportError:
+        return sorted(items, key=lambda i: (-len(set(i.interests) & set(ctx.request.interests)), -i.rating, i.id))
+
+
+def why(item: CatalogItem, request: BirthdayRequest) -> str:
+    """One sentence on why ``item`` fits."""
+    try:
+        from tutorial_helpers.planning.reference import why_item
+
+        return why_item(item, request)
+    except ImportError:
+        return f"{item.name} fits the request and is rated {item.rating:.1f}."
+
+
+def select_plan(ctx: Context, categories: list[str] | None = None) -> list[PlanItem]:
+    """One grounded item per needed category: optimised under the budget (full) or first fit (small)."""
+    cats = categories or needed_categories(ctx)
+    pools = {c: pool(ctx, c) for c in cats}
+    n = guests(ctx.request)
+    if ctx.level == "full" and ctx.catalog is not None:
+        try:
+            from tutorial_helpers.planning.reference import assemble_plan
+
+            plan = assemble_plan(ctx.request, pools, ctx.catalog, required=[c for c in cats if pools[c]], optional=[])
+            if plan.items:
+                return list(plan.items)
+        except ImportError:
+            pass
+        # nothing fits the budget together: cheapest acceptable item per category
+        return [PlanItem.from_item(min(p, key=lambda i: PlanItem.from_item(i, n).subtotal), n,
+                                   why=why(min(p, key=lambda i: PlanItem.from_item(i, n).subtotal), ctx.request))
+                for p in pools.values() if p]
+    return [PlanItem.from_item(p[0], n, why=why(p[0], ctx.request)) for p in pools.values() if p]
+
+
+def recommendations(ctx: Context, per_category: int = 2) -> dict[str, list[CatalogItem]]:
+    """A few grounded items per needed category, best first."""
+    return {c: pool(ctx, c)[:per_category] for c in needed_categories(ctx)}
+
+
+def option_items(ctx: Context) -> list[CatalogItem]:
+    """Items offered as options in the conversation (tool results, option lists), in order."""
+    return ctx.candidates()
+
+
+def money(x: float) -> str:
+    return f"${x:,.2f}"
+
+
+def describe(item: CatalogItem, request: BirthdayRequest | None = None) -> str:
+    """``id name (price)`` for a line of text."""
+    unit = {"per_guest": " per guest", "per_unit": " per pack"}.get(item.pricing, "")
+    return f"{item.id} {item.name} ({money(item.price)}{unit})"
+
+
+def plan_items_in_text(ctx: Context) -> list[tuple[CatalogItem, float | None]]:
+    """Items of a plan written in the messages (system prompt or user text), with the subtotal shown if any."""
+    out: list[tuple[CatalogItem, float | None]] = []
+    texts = [ctx.system_text, *ctx.user_texts, *ctx.assistant_texts[-1:]]
+    for text in texts:
+        for line in text.splitlines():
+            for m in re.finditer(r"\b(?:" + "|".join(CATEGORIES) + r")-[a-z0-9]+(?:-[a-z0-9]+)*\b", line, re.I):
+                item = ctx.item(m.group(0).lower())
+                if item is None or any(item.id == o.id for o, _ in out):
+                    continue
+                rest = line[m.end():]
+                price = re.search(r"\$\s?(\d[\d,]*(?:\.\d+)?)", rest)
+                out.append((item, float(price.group(1).replace(",", "")) if price else None))
+    return out
+
+
+def plan_total(ctx: Context, items: list[tuple[CatalogItem, float | None]]) -> float:
+    """The cost of those items for the request's guests (computed, not trusted from the text)."""
+    n = guests(ctx.request)
+    return round(sum(PlanItem.from_item(i, n).subtotal for i, _ in items), 2)
+
+
+def as_plan_dict(ctx: Context, items: list[PlanItem]) -> dict[str, Any]:
+    """Known request values and chosen items, for filling schemas by name."""
+    return {"items": items, "total": round(sum(p.subtotal for p in items), 2)}

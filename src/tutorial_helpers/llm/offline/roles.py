@@ -1,0 +1,354 @@
+"""Role detection and the texts the offline model writes for each role.
+
+The role comes from the system prompt, read generically: first an identity phrase ("You are the
+critic ...", "Act as a router"), then weighted keywords, ignoring negated ones ("do not recommend").
+Each writer returns plain text grounded in the :class:`~.understanding.Context`; item ids and names
+only ever come from :mod:`.grounding`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tutorial_helpers.domain import BirthdayPlan, PlanItem
+from tutorial_helpers.llm.offline import grounding as g
+from tutorial_helpers.llm.offline.understanding import Context
+
+ROLES = ("router", "user_simulator", "critic", "explainer", "asker", "chitchat", "summarizer", "selector",
+         "recommender", "extractor", "retriever", "assistant")
+#: (role, pattern, weight): identity-like phrases weigh most
+ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
+    ("router", r"\brout(?:er|ing|e)\b", 3), ("router", r"\bwhich (?:model|tier)\b", 3), ("router", r"\bsmall or large\b", 3),
+    ("router", r"\btier\b", 1), ("router", r"\bclassif(?:y|ier)\b", 1),
+    ("user_simulator", r"\buser simulator\b|\bsimulat\w* (?:a |the )?(?:user|customer|parent)", 5),
+    ("user_simulator", r"\bhidden goal\b|\byour goal\b", 3),
+    ("user_simulator", r"\b(?:play|playing|pretend|role-?play)\w* (?:to be |as )?(?:a|the) (?:parent|user|customer|person)", 4),
+    ("critic", r"\bcritic\b|\breflect(?:or|ion)?\b", 4), ("critic", r"\breview\b|\bverif|\bvalidat|\baudit", 1.5),
+    ("critic", r"\bapproved\b", 2), ("critic", r"\bcheck (?:the |this )?(?:proposed )?plan\b", 2),
+    ("explainer", r"\bexplain(?:er|s)?\b", 2.5), ("explainer", r"\bwhy (?:each|every|the)\b", 1.5),
+    ("asker", r"\basker\b", 5), ("asker", r"\bask\w*\b[^.]{0,40}\bquestion", 3), ("asker", r"\bclarif", 2),
+    ("asker", r"\bmissing (?:detail|information|field)", 1.5),
+    ("chitchat", r"\bchit[- ]?chat\b|\bsmall talk\b", 5), ("chitchat", r"\bwarm(?:ly)?\b", 1),
+    ("chitchat", r"\bkeep the conversation going\b", 2),
+    ("summarizer", r"\bsummar(?:y|ize|ise|izer|iser)\b", 4),
+    ("selector", r"\bselector\b", 5), ("selector", r"\b(?:choose|pick|select)\b", 1.5), ("selector", r"\boptions?\b", 1),
+    ("selector", r"\bplanner\b", 1.5),
+    ("recommender", r"\brecommend(?:er|ation|ations)?\b", 2.5), ("recommender", r"\bsuggest", 1.5),
+    ("extractor", r"\bextract(?:or|ion)?\b", 3), ("extractor", r"\bstructured (?:request|data)\b", 1.5),
+    ("retriever", r"\bretriev(?:al|er|e)\b", 3), ("retriever", r"\bsearch\b", 1),
+)
+NEGATION = re.compile(r"(?:do not|don't|never|not|without|no)\s+(?:\w+\s+){0,2}$", re.I)
+IDENTITY = re.compile(r"\b(?:you are|you're|act as|acting as|your role is|role:)\s+(?:an?|the)?\s*([^.,:;\n]{2,60})", re.I)
+
+
+def _score(text: str, weight_scale: float = 1.0) -> dict[str, float]:
+    scores = dict.fromkeys(ROLES, 0.0)
+    for role, pat, w in ROLE_PATTERNS:
+        for m in re.finditer(pat, text, re.I):
+            if NEGATION.search(text[max(0, m.start() - 40): m.start()]):
+                continue
+            scores[role] += w * weight_scale
+    return scores
+
+
+def detect_role(system_text: str) -> str:
+    """The role a system prompt gives the model (one of :data:`ROLES`; "assistant" when none fits)."""
+    if not system_text.strip():
+        return "assistant"
+    from tutorial_helpers.llm.offline.understanding import task_sections
+
+    body = system_text
+    for section in task_sections(system_text):  # the task's own text says nothing about the role
+        body = body.replace(section, " ")
+    scores = _score(body)
+    for m in IDENTITY.finditer(body):
+        for role, s in _score(m.group(1), 3.0).items():
+            scores[role] += s
+    role, best = max(scores.items(), key=lambda kv: (kv[1], -ROLES.index(kv[0])))
+    return role if best >= 2.0 else "assistant"
+
+
+# ------------------------------------------------------------------------------------------------
+# Writers
+# ------------------------------------------------------------------------------------------------
+
+QUESTIONS = {
+    "recipient_age": "How old will the birthday person be?",
+    "city": "Which city will the party be in?",
+    "date": "What date is the party?",
+    "guests": "How many guests are you expecting?",
+    "budget": "What budget would you like to stay within?",
+    "interests": "What does the birthday person love doing?",
+    "avoid_allergens": "Does anyone have food allergies we should avoid?",
+    "recipient_name": "Who is the birthday for?",
+}
+FIELD_WORDS = {
+    "recipient_age": ("age", "old"), "city": ("city", "where", "location"), "date": ("date", "when", "day"),
+    "guests": ("guest", "how many", "people", "headcount"), "budget": ("budget", "spend", "cost", "price"),
+    "interests": ("interest", "hobb", "love", "like", "enjoy"), "avoid_allergens": ("allerg", "diet", "food"),
+    "recipient_name": ("name", "who"),
+}
+
+
+def _person(ctx: Context) -> str:
+    r = ctx.request
+    who = r.recipient_name or "the birthday person"
+    return f"{who} ({r.recipient_age})" if r.recipient_age is not None else who
+
+
+def most_important_missing(ctx: Context) -> str | None:
+    """The field to ask about: the one the system prompt names first, else age, city, date, guests, budget."""
+    order = list(ctx.missing)
+    named = []
+    low = ctx.system_text.lower()
+    for f in order:
+        hits = [m.start() for w in FIELD_WORDS.get(f, ()) for m in [re.search(r"\b" + w, low)] if m]
+        if hits:
+            named.append((min(hits), f))
+    if named and "missing" in low:
+        return sorted(named)[0][1]
+    if order:
+        return order[0]
+    if not ctx.request.interests:
+        return "interests"
+    return None
+
+
+def write_asker(ctx: Context) -> str:
+    field = most_important_missing(ctx) or "interests"
+    lead = f"Thanks! To plan for {ctx.request.recipient_name}, " if ctx.request.recipient_name else "Happy to help! "
+    q = QUESTIONS[field]
+    return lead + q[0].lower() + q[1:] if lead.endswith(", ") else lead + q
+
+
+def write_chitchat(ctx: Context) -> str:
+    name = ctx.request.recipient_name
+    base = f"What a lovely thing to plan for {name}!" if name else "What a lovely thing to plan!"
+    if "too_expensive" in ctx.feedback:
+        return base + " Keeping things within budget is smart, and a party does not need to cost a lot to feel special."
+    if ctx.request.interests:
+        return base + f" A celebration around {' and '.join(ctx.request.interests[:2])} sounds like a lot of fun."
+    return base + " Birthdays are such a good excuse to bring people together."
+
+
+def write_recommender(ctx: Context) -> str:
+    recs = g.recommendations(ctx)
+    lines = []
+    n = g.guests(ctx.request)
+    for cat, items in recs.items():
+        for it in items:
+            sub = PlanItem.from_item(it, n).subtotal
+            extra = f", {g.money(sub)} for {n} guests" if it.pricing != "flat" else ""
+            lines.append(f"- {cat}: {g.describe(it)}{extra}. {g.why(it, ctx.request)}")
+    if not lines:
+        return "I could not find catalog items that meet every constraint yet. Could you relax one of them?"
+    head = f"Here are my recommendations for {_person(ctx)}"
+    if "too_expensive" in ctx.feedback:
+        head = f"Here are more affordable options for {_person(ctx)}"
+    return head + ":\n" + "\n".join(lines)
+
+
+def write_selector(ctx: Context) -> str:
+    items = g.select_plan(ctx)
+    if not items:
+        return "None of the options meets every constraint, so I cannot choose a plan."
+    total = sum(p.subtotal for p in items)
+    lines = [f"- {p.category}: {p.id} {p.name} ({g.money(p.subtotal)})" for p in items]
+    budget = f" within the budget of {g.money(ctx.request.budget)}" if ctx.request.budget else ""
+    return "I choose:\n" + "\n".join(lines) + f"\nTotal: {g.money(total)}{budget}."
+
+
+def critic_problems(ctx: Context) -> list[str]:
+    """Problems of the plan written in the conversation (empty: approved)."""
+    found = g.plan_items_in_text(ctx)
+    if not found:
+        return ["No plan with catalog item ids was given to review."]
+    request = ctx.request
+    problems: list[str] = []
+    n = g.guests(request)
+    items = [PlanItem.from_item(i, n) for i, _ in found]
+    try:
+        from tutorial_helpers.planning.guardrail import validate_plan
+
+        plan = BirthdayPlan(feasible=True, request=request, items=items)
+        plan.recompute_total()
+        problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, ctx.catalog)]
+    except ImportError:
+        pass
+    if not problems:
+        for it, _ in found:
+            problems += [f"{it.category}: {it.name} ({it.id}) {b}." for b in g.breaks(it, request)]
+        total = g.plan_total(ctx, found)
+        if request.budget is not None and total > request.budget + 1e-9:
+            problems.append(f"budget: the plan costs {g.money(total)}, over the budget of {g.money(request.budget)}.")
+    return list(dict.fromkeys(problems))
+
+
+def write_critic(ctx: Context) -> str:
+    problems = critic_problems(ctx)
+    if not problems:
+        return "APPROVED. Every item meets the budget, allergen, diet, age, city, date and capacity constraints."
+    return "Problems found:\n" + "\n".join(f"- {p}" for p in problems)
+
+
+def write_explainer(ctx: Context) -> str:
+    found = [i for i, _ in g.plan_items_in_text(ctx)] or [ctx.item(p.id) for p in g.select_plan(ctx)]
+    found = [i for i in found if i is not None]
+    if not found:
+        return "There is no plan to explain yet."
+    lines = [g.why(i, ctx.request) for i in found]
+    return f"Here is why this plan suits {_person(ctx)}: " + " ".join(lines)
+
+
+def router_options(ctx: Context) -> list[str]:
+    """The answers a router may give: those the prompt lists ("small or large", "one of: a, b, c")."""
+    text = ctx.system_text
+    m = re.search(r"(?:one of|options?(?: are)?|choose (?:from|between)|answer with)\s*[:\-]?\s*([^\n.]+)", text, re.I)
+    opts: list[str] = []
+    if m:
+        opts = [o.strip(" '\"`*") for o in re.split(r",|\bor\b|/|\|", m.group(1)) if o.strip(" '\"`*")]
+        opts = [o.split()[-1] for o in opts if o and len(o.split()) <= 3]
+        opts = [o for o in opts if o.lower() not in ("word", "words", "one", "two", "the", "a")]
+    if len(opts) < 2:
+        m = re.search(r"\b([\w-]+) or ([\w-]+)\b", text)
+        if m and m.group(1).lower() not in ("and", "is") and m.group(2).lower() not in ("and", "is"):
+            opts = [m.group(1), m.group(2)]
+    return opts or ["small", "large"]
+
+
+def difficulty(ctx: Context) -> str:
+    """"large" for paraphrased or multi-constraint tasks, else "small"."""
+    from tutorial_helpers.llm.offline.understanding import _extract
+
+    texts = ctx.task_texts or ctx.user_texts[-1:] or [ctx.system_text]
+    small = _extract(texts, ctx.today, "small").request
+    full = _extract(texts, ctx.today, "full").request
+    def known(r):  # noqa: ANN001, ANN202
+        if r is None:
+            return 0
+        d = r.model_dump()
+        return sum(1 for k, v in d.items() if k not in ("currency", "today") and v not in (None, [], ""))
+    k_small, k_full = known(small), known(full)
+    words = len(" ".join(texts).split())
+    if k_full > k_small or k_full >= 3 or words > 60:
+        return "large"
+    return "small"
+
+
+def write_router(ctx: Context) -> str:
+    opts = router_options(ctx)
+    level = difficulty(ctx)
+    lowered = [o.lower() for o in opts]
+    prefer = ["large", "big", "full", "strong", "complex", "hard", "expert", "smart"] if level == "large" else \
+        ["small", "mini", "fast", "cheap", "simple", "easy", "light"]
+    for p in prefer:
+        for o, low in zip(opts, lowered, strict=True):
+            if p in low:
+                return o
+    # options that are not tiers (e.g. agent names): the one whose words overlap the task most
+    task = " ".join(ctx.task_texts or ctx.user_texts[-1:]).lower()
+    scored = sorted(opts, key=lambda o: (-sum(1 for w in re.split(r"[\W_]+", o.lower()) if w and w in task), opts.index(o)))
+    return scored[0] if level == "small" or len(scored) == 1 else scored[0]
+
+
+def write_user_simulator(ctx: Context) -> str:
+    r = ctx.request
+    asked = (ctx.last_user_text or "").lower()
+    offered = [ctx.item(i) for i in ctx.mentioned_ids]
+    offered = [i for i in offered if i is not None]
+    if offered and ("?" not in asked or any(w in asked for w in ("recommend", "suggest", "how about", "here are"))):
+        bad = [(i, b) for i in offered for b in g.breaks(i, r)]
+        n = g.guests(r)
+        total = sum(PlanItem.from_item(i, n).subtotal for i in offered)
+        if bad:
+            return f"Hmm, {bad[0][0].name} does not work for us: it {bad[0][1]}."
+        if r.budget is not None and total > r.budget:
+            return f"That is too expensive for us; we want to stay under {g.money(r.budget)}."
+        return "That looks perfect, thank you! I'm satisfied with this plan."
+    facts = {
+        "recipient_age": f"{r.recipient_name or 'They'} will be {r.recipient_age}." if r.recipient_age is not None else None,
+        "city": f"We're in {r.city}." if r.city else None,
+        "date": f"The party is on {r.date.strftime('%A, %B %d, %Y').replace(' 0', ' ')} ({r.date.isoformat()})." if r.date else None,
+        "guests": f"We expect {r.guests} guests." if r.guests else None,
+        "budget": f"Our budget is {g.money(r.budget)}." if r.budget else None,
+        "interests": f"{r.recipient_name or 'They'} love{'s' if r.recipient_name else ''} {' and '.join(r.interests)}." if r.interests else None,
+        "avoid_allergens": (f"Please avoid {', '.join(r.avoid_allergens)}." if r.avoid_allergens else
+                            "No allergies.") + (f" We need {', '.join(r.dietary)} food." if r.dietary else ""),
+        "recipient_name": f"It's for {r.recipient_name}." if r.recipient_name else None,
+    }
+    wanted = [f for f, words in FIELD_WORDS.items() if any(re.search(r"\b" + w, asked) for w in words)]
+    answers = [facts[f] for f in wanted if facts.get(f)]
+    if answers:
+        return " ".join(answers[:2])
+    intro = [x for x in (facts["recipient_name"], facts["recipient_age"], facts["interests"]) if x]
+    return ("Hi! I'm planning a birthday party. " + " ".join(intro)).strip()
+
+
+def write_summarizer(ctx: Context) -> str:
+    r = ctx.request
+    facts = []
+    if r.recipient_name or r.recipient_age is not None:
+        facts.append(f"For {_person(ctx)}")
+    if r.interests:
+        facts.append(f"interests: {', '.join(r.interests)}")
+    if r.city:
+        facts.append(f"city: {r.city}")
+    if r.date:
+        facts.append(f"date: {r.date.isoformat()}")
+    if r.guests:
+        facts.append(f"guests: {r.guests}")
+    if r.budget:
+        facts.append(f"budget: {g.money(r.budget)}")
+    if r.avoid_allergens:
+        facts.append(f"avoid: {', '.join(r.avoid_allergens)}")
+    if r.dietary:
+        facts.append(f"diet: {', '.join(r.dietary)}")
+    lines = ["Constraints: " + ("; ".join(facts) if facts else "none given yet") + "."]
+    decided = [ctx.item(i) for i in dict.fromkeys([*ctx.mentioned_ids])]
+    decided = [i for i in decided if i is not None]
+    if decided:
+        lines.append("Items discussed: " + "; ".join(f"{i.id} {i.name}" for i in decided[:8]) + ".")
+    if ctx.feedback:
+        lines.append("Feedback: " + ", ".join(f.replace("_", " ") for f in ctx.feedback) + ".")
+    if ctx.missing:
+        lines.append("Still unknown: " + ", ".join(f.replace("recipient_", "") for f in ctx.missing) + ".")
+    return "\n".join(lines)
+
+
+def write_extractor(ctx: Context) -> str:
+    return "Extracted request: " + ctx.request.model_dump_json(exclude_defaults=True)
+
+
+def write_retriever(ctx: Context) -> str:
+    recs = {c: g.pool(ctx, c)[:3] for c in g.needed_categories(ctx)}
+    lines = [f"- {c}: " + (", ".join(f"{i.id} ({i.name})" for i in items) if items else "no valid candidate")
+             for c, items in recs.items()]
+    return "Best candidates per category:\n" + "\n".join(lines)
+
+
+def write_assistant(ctx: Context) -> str:
+    if not ctx.user_texts or len(ctx.missing) >= 4 and not ctx.tool_results:
+        if ctx.problems:
+            return f"{ctx.problems[0]} " + write_asker(ctx)
+        return write_asker(ctx)
+    if ctx.problems:
+        return f"I could not use part of your request: {ctx.problems[0]}"
+    items = g.select_plan(ctx)
+    if not items:
+        return "I could not find catalog items that meet every constraint. Could you relax one of them?"
+    total = sum(p.subtotal for p in items)
+    lines = [f"- {p.category}: {p.id} {p.name}, {g.money(p.subtotal)}. {p.why}" for p in items]
+    return f"Here is a plan for {_person(ctx)}:\n" + "\n".join(lines) + f"\nTotal: {g.money(total)}."
+
+
+WRITERS = {
+    "asker": write_asker, "chitchat": write_chitchat, "recommender": write_recommender, "selector": write_selector,
+    "critic": write_critic, "explainer": write_explainer, "router": write_router,
+    "user_simulator": write_user_simulator, "summarizer": write_summarizer, "extractor": write_extractor,
+    "retriever": write_retriever, "assistant": write_assistant,
+}
+
+
+def write(role: str, ctx: Context) -> str:
+    """The text answer of ``role`` for this conversation."""
+    return WRITERS.get(role, write_assistant)(ctx)

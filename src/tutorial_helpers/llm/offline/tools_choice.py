@@ -1,0 +1,313 @@
+"""Step 2 of the offline model: choose tool calls and fill their arguments.
+
+Each offered tool gets a profile from its name, description and parameter names; lexical overlap
+with a few "needs" (ask, search, availability, budget, final answer) says what it is good for.
+The model then works down what is still missing: request details (an asking/extracting tool),
+candidates for each needed category without tool results yet (search tools, several at once when
+parallel calls are allowed), availability and budget checks of the chosen items, and a final/submit
+tool. It never repeats a call with the same arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tutorial_helpers.domain import AGED_CATEGORIES, CATEGORIES, FOOD_CATEGORIES, LOCAL_CATEGORIES, PlanItem
+from tutorial_helpers.llm.offline import grounding as g
+from tutorial_helpers.llm.offline.schema_fill import _MISSING, SchemaFiller, fill_schema
+from tutorial_helpers.llm.offline.understanding import Context, call_key
+
+NEEDS: dict[str, set[str]] = {
+    "ask": {"ask", "clarify", "clarification", "question", "extract", "parse", "understand", "missing", "elicit"},
+    "search": {"search", "find", "retrieve", "recommend", "lookup", "candidates", "catalog", "query", "browse",
+               "products", "items", "options", "suggest"},
+    "availability": {"availability", "available", "open", "opening", "book", "booking", "calendar", "verify"},
+    "budget": {"budget", "cost", "estimate", "total", "afford", "spend"},
+    "final": {"final", "submit", "answer", "respond", "response", "output", "finish", "deliver", "structured",
+              "report", "plan", "selection", "save", "result"},
+}
+MAX_TOOL_TURNS = 8
+
+
+@dataclass
+class ToolProfile:
+    """What one offered tool looks like to the model."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    words: set[str]
+    name_words: set[str]
+
+    def kind_scores(self) -> dict[str, float]:
+        out = {}
+        for kind, words in NEEDS.items():
+            out[kind] = 3.0 * len(words & self.name_words) + len(words & self.words)
+        return out
+
+    def kind(self) -> str | None:
+        scores = self.kind_scores()
+        best = max(scores.items(), key=lambda kv: (kv[1], -list(NEEDS).index(kv[0])))
+        return best[0] if best[1] >= 1 else None
+
+    @property
+    def props(self) -> dict[str, Any]:
+        return self.parameters.get("properties") or {}
+
+    def category(self) -> str | None:
+        """The category a tool is specialised for ("find_cakes"), if its name says so."""
+        for c in CATEGORIES:
+            if re.search(c, self.name.lower()):
+                return c
+        return None
+
+
+def _words(text: str) -> set[str]:
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text or "")
+    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if len(w) > 1}
+
+
+def profile(tool: dict[str, Any]) -> ToolProfile:
+    fn = tool.get("function") or {}
+    params = fn.get("parameters") or {}
+    props = params.get("properties") or {}
+    text = " ".join([fn.get("name", ""), fn.get("description", "") or ""] +
+                    [f"{k} {(v or {}).get('description', '') if isinstance(v, dict) else ''}" for k, v in props.items()])
+    return ToolProfile(fn.get("name", ""), fn.get("description", "") or "", params, _words(text), _words(fn.get("name", "")))
+
+
+# ------------------------------------------------------------------------------------------------
+# Arguments
+# ------------------------------------------------------------------------------------------------
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def slot_value(name: str, ctx: Context, category: str | None = None, item_ids: list[str] | None = None,
+               kind: str | None = None) -> Any:
+    """The value for a tool parameter called ``name`` (``_MISSING`` when nothing fits)."""
+    n = _norm(name)
+    r = ctx.request
+    if n in ("query", "q", "text", "keywords", "search", "searchquery", "searchterms", "terms", "description", "prompt",
+             "message", "input", "userinput", "usermessage", "request"):
+        if kind == "ask" or n in ("message", "input", "userinput", "usermessage", "request", "text") and category is None:
+            return ctx.last_user_text or " ".join(ctx.user_texts)
+        words = list(r.interests[:2]) if category in (None, "gift", "activity", "experience", "decoration") else []
+        if category in FOOD_CATEGORIES:
+            words = list(r.dietary) + (["nut-free"] if {"peanuts", "tree nuts"} & set(r.avoid_allergens) and "nut-free" not in r.dietary else [])
+        if category == "venue":
+            words = ["party", "venue"] if not r.interests else [r.interests[0], "party"]
+        return " ".join(words + [category or "birthday gift"]).strip()
+    if n in ("category", "type", "itemtype", "kind"):
+        return category if category else _MISSING
+    if n in ("city", "location", "where"):
+        return r.city if r.city and (category is None or category in LOCAL_CATEGORIES) else _MISSING
+    if n in ("maxprice", "pricemax", "maxunitprice", "maxcost", "priceupto", "pricelimit"):
+        if r.budget is None or category is None:
+            return _MISSING
+        share = g.BUDGET_SHARE.get(category, 0.3) * r.budget
+        if category in FOOD_CATEGORIES:
+            share /= g.guests(r)
+        return round(share, 2)
+    if n in ("age", "recipientage", "childage", "ageyears"):
+        return r.recipient_age if r.recipient_age is not None and (category is None or category in AGED_CATEGORIES) else _MISSING
+    if n in ("mincapacity", "capacity", "minguests"):
+        return r.guests if r.guests and (category in (None, "venue")) else _MISSING
+    if n in ("guests", "guestcount", "numguests", "numberofguests", "headcount", "people", "partysize"):
+        return r.guests if r.guests else (g.DEFAULT_GUESTS if kind == "budget" else _MISSING)
+    if n in ("date", "partydate", "eventdate", "day", "on"):
+        return r.date.isoformat() if r.date and (category is None or category in LOCAL_CATEGORIES) else _MISSING
+    if n in ("avoidallergens", "allergens", "allergies", "excludeallergens", "allergenfree"):
+        allergens = sorted(r.effective_allergens())
+        return allergens if allergens and (category is None or category in FOOD_CATEGORIES) else _MISSING
+    if n in ("dietary", "diet", "diettags", "dietaryrestrictions", "dietaryneeds"):
+        return list(r.dietary) if r.dietary and (category is None or category in FOOD_CATEGORIES) else _MISSING
+    if n in ("interests", "hobbies", "likes", "interestsany"):
+        return list(r.interests) if r.interests else _MISSING
+    if n in ("itemid", "id", "productid", "sku", "item"):
+        return item_ids[0] if item_ids else _MISSING
+    if n in ("itemids", "ids", "productids", "items", "selecteditems", "selectedids"):
+        return list(item_ids) if item_ids else _MISSING
+    if n in ("budget", "maxbudget", "totalbudget", "budgetusd"):
+        return r.budget if r.budget is not None else _MISSING
+    if n in ("k", "limit", "topk", "n", "numresults", "maxresults", "count"):
+        return 5
+    if n in ("quantity", "qty"):
+        return _MISSING
+    if n in ("today",):
+        return ctx.today.isoformat()
+    return _MISSING
+
+
+def _coerce(value: Any, schema: dict[str, Any], filler: SchemaFiller) -> Any:
+    s = filler.resolve(schema)
+    branches = [filler.resolve(b) for b in s.get("anyOf", []) + s.get("oneOf", [])]
+    if branches:
+        non_null = [b for b in branches if b.get("type") != "null"]
+        s = non_null[0] if non_null else s
+    t = s.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), None)
+    if "enum" in s:
+        for o in s["enum"]:
+            if isinstance(o, str) and isinstance(value, str) and o.lower() == value.lower():
+                return o
+        return _MISSING
+    try:
+        if t == "integer":
+            return int(value) if not isinstance(value, list) else _MISSING
+        if t == "number":
+            return float(value) if not isinstance(value, list) else _MISSING
+        if t == "string":
+            return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        if t == "array":
+            seq = value if isinstance(value, list) else [value]
+            item_schema = filler.resolve(s.get("items") or {})
+            out = [_coerce(v, item_schema, filler) for v in seq]
+            return [v for v in out if v is not _MISSING]
+        if t == "boolean":
+            return bool(value)
+    except (TypeError, ValueError):
+        return _MISSING
+    return value
+
+
+def fill_arguments(tool: ToolProfile, ctx: Context, category: str | None = None, item_ids: list[str] | None = None,
+                   kind: str | None = None) -> dict[str, Any]:
+    """Arguments for ``tool`` from the request: mapped by parameter name, typed by the schema.
+
+    Optional parameters with no value are left out; required ones with no value get ``null`` when
+    the schema allows it, else a schema-filled value.
+    """
+    filler = SchemaFiller(tool.parameters, ctx)
+    required = set(tool.parameters.get("required") or [])
+    out: dict[str, Any] = {}
+    for name, schema in tool.props.items():
+        v = slot_value(name, ctx, category, item_ids, kind)
+        if v is not _MISSING:
+            v = _coerce(v, schema if isinstance(schema, dict) else {}, filler)
+        if v is _MISSING or v is None:
+            if name not in required:
+                continue
+            v = None if filler._nullable(schema) else filler.value(schema, name)
+        out[name] = v
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Choosing
+# ------------------------------------------------------------------------------------------------
+
+def _tool_turns(ctx: Context) -> int:
+    return len({r.name + str(i) for i, r in enumerate(ctx.tool_results)})
+
+
+def plan_actions(ctx: Context, tools: list[ToolProfile], parallel: bool) -> list[tuple[str, dict[str, Any]]]:
+    """The useful calls still to make, in order of need (already-made calls removed)."""
+    kinds = {t.name: t.kind() for t in tools}
+    by_kind: dict[str, list[ToolProfile]] = {}
+    for t in tools:
+        k = kinds[t.name]
+        if k:
+            by_kind.setdefault(k, []).append(t)
+
+    def fresh(name: str, args: dict[str, Any]) -> bool:
+        return call_key(name, args) not in ctx.calls_made
+
+    # 1. request details still missing: an asking / extracting tool
+    if ctx.missing and "ask" in by_kind and not ctx.tool_results and len(ctx.missing) >= 2:
+        t = by_kind["ask"][0]
+        args = fill_arguments(t, ctx, kind="ask")
+        if fresh(t.name, args):
+            return [(t.name, args)]
+    # 2. candidates for each needed category without results
+    actions: list[tuple[str, dict[str, Any]]] = []
+    if "search" in by_kind:
+        searched = ctx.searched_categories()
+        for cat in g.needed_categories(ctx):
+            if cat in searched:
+                continue
+            specialised = [t for t in by_kind["search"] if t.category() == cat]
+            general = [t for t in by_kind["search"] if t.category() is None]
+            for t in specialised or general:
+                args = fill_arguments(t, ctx, category=cat, kind="search")
+                if fresh(t.name, args):
+                    actions.append((t.name, args))
+                    break
+        if actions:
+            return actions if parallel else actions[:1]
+    # 3. verification of the chosen items
+    chosen = g.select_plan(ctx) if ctx.tool_results else []
+    if chosen and "availability" in by_kind and ctx.request.date:
+        t = by_kind["availability"][0]
+        for p in chosen:
+            if p.category in ("venue", "activity", "experience"):
+                args = fill_arguments(t, ctx, category=p.category, item_ids=[p.id], kind="availability")
+                if fresh(t.name, args) and args:
+                    actions.append((t.name, args))
+        if actions:
+            return actions if parallel else actions[:1]
+    if chosen and "budget" in by_kind and ctx.request.budget is not None:
+        t = by_kind["budget"][0]
+        args = fill_arguments(t, ctx, item_ids=[p.id for p in chosen], kind="budget")
+        if fresh(t.name, args):
+            return [(t.name, args)]
+    return []
+
+
+def final_tool(tools: list[ToolProfile]) -> ToolProfile | None:
+    """The tool that delivers the answer (a final/submit/structured-output tool), if one is offered."""
+    finals = [t for t in tools if t.kind() == "final"]
+    if finals:
+        return finals[0]
+    others = [t for t in tools if t.kind() is None]
+    return others[0] if len(others) == 1 else None
+
+
+def choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: Any, parallel: bool,
+                 role: str = "assistant") -> list[tuple[str, str]]:
+    """The tool calls of this turn as ``(name, arguments JSON)``; empty means "answer in text".
+
+    Args:
+        ctx: the understood conversation.
+        tools_json: the request's ``tools``.
+        tool_choice: "auto", "none", "required", a named-function dict, or ``None`` (auto).
+        parallel: whether several calls may be made in one turn.
+        role: the detected role (fills a final tool's verdict or choice).
+    """
+    if tool_choice == "none" or not tools_json:
+        return []
+    tools = [profile(t) for t in tools_json]
+    forced_name = (tool_choice.get("function") or {}).get("name") if isinstance(tool_choice, dict) else None
+    if forced_name:
+        t = next(t for t in tools if t.name == forced_name)
+        if t.kind() in ("search", "availability", "budget", "ask"):
+            acts = [a for a in plan_actions(ctx, [t], parallel) if a[0] == t.name]
+            if acts:
+                return [(n, json.dumps(a)) for n, a in acts[:1]]
+            return [(t.name, json.dumps(fill_arguments(t, ctx, category=_first_category(ctx), kind=t.kind())))]
+        return [(t.name, json.dumps(fill_schema(t.parameters, ctx, role)))]
+    if _tool_turns(ctx) < MAX_TOOL_TURNS and role not in ("router", "chitchat", "summarizer", "user_simulator", "critic", "explainer"):
+        acts = plan_actions(ctx, tools, parallel)
+        if acts:
+            return [(n, json.dumps(a)) for n, a in acts]
+    fin = final_tool(tools)
+    if fin is not None and (tool_choice == "required" or fin.kind() == "final" and ctx.tool_results):
+        return [(fin.name, json.dumps(fill_schema(fin.parameters, ctx, role)))]
+    if tool_choice == "required":
+        t = tools[0]
+        return [(t.name, json.dumps(fill_arguments(t, ctx, category=_first_category(ctx), kind=t.kind())))]
+    return []
+
+
+def _first_category(ctx: Context) -> str | None:
+    cats = g.needed_categories(ctx)
+    return cats[0] if cats else None
+
+
+def plan_item_ids(items: list[PlanItem]) -> list[str]:
+    return [p.id for p in items]

@@ -1,0 +1,312 @@
+"""Step 1 of the offline model: read the whole conversation into a :class:`Context`.
+
+The context holds the request as understood (via the shared extractor, or the fallback reader),
+today's date, the role's system text, every tool call made and every tool result, and every
+catalog item id seen in the conversation, split into trusted candidates (from tool results and
+the system prompt's option lists) and ids only mentioned. Text that tries to give the model orders
+("ignore previous instructions ...") is flagged, and ids inside it are never treated as candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from tutorial_helpers.domain import CATEGORIES, BirthdayRequest, CatalogItem
+from tutorial_helpers.llm.offline.protocol import ChatRequest
+
+ID_PATTERN = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-[a-z0-9]+(?:-[a-z0-9]+)*\b", re.I)
+INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)? ?(?:instructions|rules|constraints|prompts?)"
+    r"|disregard (?:all |the |your )?(?:previous |prior )?(?:instructions|rules|constraints)"
+    r"|you must (?:now )?recommend|system override|new instructions:|forget (?:everything|your instructions)",
+    re.I)
+TODAY_PATTERNS = (
+    re.compile(r"today(?:'s date)?\s*(?:is|:|=)\s*(\d{4}-\d{2}-\d{2})", re.I),
+    re.compile(r"today\b[^\n\d]{0,20}(\d{4}-\d{2}-\d{2})", re.I),
+    re.compile(r"(?:current date|date today)\s*(?:is|:)\s*(\d{4}-\d{2}-\d{2})", re.I),
+)
+#: section markers in a system prompt after which the task's own text (the request) follows
+TASK_MARKERS = re.compile(
+    r"^\s*(?:request|subtask|task|user request|the request|hidden goal|your hidden goal|goal|conversation|"
+    r"user said|customer request|query)\s*:\s*", re.I | re.M)
+
+
+@dataclass
+class ToolResult:
+    """One tool message and the call it answers."""
+
+    name: str
+    arguments: dict[str, Any]
+    content: str
+    data: Any
+    injected: bool
+
+
+@dataclass
+class Context:
+    """Everything the offline model knows about the conversation."""
+
+    request: BirthdayRequest
+    today: dt.date
+    level: Literal["small", "full"]
+    system_text: str
+    user_texts: list[str]
+    last_user_text: str
+    assistant_texts: list[str]
+    tool_results: list[ToolResult]
+    calls_made: set[str]
+    candidate_ids: list[str]
+    mentioned_ids: list[str]
+    feedback: list[str]
+    missing: list[str]
+    problems: list[str]
+    unknown_city: str | None
+    injection_seen: bool
+    catalog: Any
+    task_texts: list[str] = field(default_factory=list)
+
+    def item(self, item_id: str) -> CatalogItem | None:
+        """The catalog item with this id, or ``None``."""
+        if self.catalog is None:
+            return None
+        try:
+            return self.catalog.get(item_id)
+        except (KeyError, TypeError, AttributeError):
+            return None
+
+    def candidates(self, category: str | None = None) -> list[CatalogItem]:
+        """Trusted candidate items (tool results, option lists), in order of appearance."""
+        out = []
+        for i in self.candidate_ids:
+            item = self.item(i)
+            if item is not None and (category is None or item.category == category):
+                out.append(item)
+        return out
+
+    def searched_categories(self) -> set[str]:
+        """Categories some tool result already returned items for."""
+        return {it.category for it in self.candidates()}
+
+
+def get_catalog() -> Any:
+    """The catalog the tools read (shared with :mod:`tutorial_helpers.tools`), or ``None`` if it is missing."""
+    try:
+        from tutorial_helpers.tools.state import get_catalog as tools_catalog
+
+        return tools_catalog()
+    except (ImportError, AttributeError, OSError, ValueError, FileNotFoundError):
+        return None
+
+
+def find_today(texts: list[str]) -> dt.date:
+    """A date given as today's in the texts ("Today is 2026-11-22"), else the real date."""
+    for text in texts:
+        for pat in TODAY_PATTERNS:
+            m = pat.search(text or "")
+            if m:
+                try:
+                    return dt.date.fromisoformat(m.group(1))
+                except ValueError:
+                    continue
+    return dt.date.today()
+
+
+def task_sections(system_text: str) -> list[str]:
+    """The parts of a system prompt that carry the task's own text (after "Request:", "Subtask:", ...)."""
+    out = []
+    for m in TASK_MARKERS.finditer(system_text):
+        rest = system_text[m.end():]
+        nxt = TASK_MARKERS.search(rest)
+        out.append(rest[: nxt.start()] if nxt else rest)
+    return [s.strip() for s in out if s.strip()]
+
+
+def embedded_objects(text: str) -> list[Any]:
+    """Every JSON object or array embedded in ``text`` (e.g. "Known constraints: {...}")."""
+    out = []
+    decoder = json.JSONDecoder()
+    i = 0
+    while i < len(text):
+        if text[i] in "{[":
+            try:
+                obj, end = decoder.raw_decode(text, i)
+                out.append(obj)
+                i = end
+                continue
+            except json.JSONDecodeError:
+                pass
+        i += 1
+    return out
+
+
+def request_from_objects(objects: list[Any]) -> dict[str, Any]:
+    """Request fields found in embedded JSON objects (keys of :class:`BirthdayRequest`)."""
+    fields: dict[str, Any] = {}
+    keys = set(BirthdayRequest.model_fields) - {"today"}
+    for obj in objects:
+        if isinstance(obj, dict) and len(keys & set(obj)) >= 2:
+            for k in keys & set(obj):
+                if obj[k] not in (None, [], ""):
+                    fields[k] = obj[k]
+    return fields
+
+
+def _ids_in(text: str, catalog: Any) -> list[str]:
+    out: list[str] = []
+    for m in ID_PATTERN.finditer(text or ""):
+        raw = m.group(0).lower()
+        parts = raw.split("-")
+        for end in range(len(parts), 1, -1):  # "gift-0042-extra" -> "gift-0042"
+            cand = "-".join(parts[:end])
+            if catalog is not None and _exists(catalog, cand):
+                if cand not in out:
+                    out.append(cand)
+                break
+    return out
+
+
+def _exists(catalog: Any, item_id: str) -> bool:
+    try:
+        return catalog.get(item_id) is not None
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
+def _ids_in_data(data: Any, catalog: Any) -> list[str]:
+    """Item ids in a parsed tool result: values of "id"/"item_id" keys, in order."""
+    out: list[str] = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            for k in ("id", "item_id"):
+                v = x.get(k)
+                if isinstance(v, str) and _exists(catalog, v) and v not in out:
+                    out.append(v)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(data)
+    return out
+
+
+def _extract(texts: list[str], today: dt.date, level: str) -> Any:
+    try:
+        from tutorial_helpers.extraction import extract_conversation  # the shared extractor
+    except ImportError:
+        from tutorial_helpers.llm.offline.fallback_extract import extract_conversation
+    try:
+        return extract_conversation(texts, today, level=level)
+    except (ValueError, TypeError, ValidationError):
+        from tutorial_helpers.llm.offline.fallback_extract import extract_conversation as fallback
+
+        return fallback(texts, today, level=level)  # type: ignore[arg-type]
+
+
+def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hint: str | None = None) -> Context:
+    """Read a chat request into a :class:`Context`.
+
+    Args:
+        req: the validated chat request.
+        level: "small" or "full" understanding (the tier's level).
+        role_hint: the detected role; for "user_simulator" the person's facts come from the system
+            prompt's goal, not from the (assistant-written) user messages.
+    """
+    catalog = get_catalog()
+    system_text = "\n".join(m.text() for m in req.messages if m.role in ("system", "developer"))
+    user_texts = [m.text() for m in req.messages if m.role == "user"]
+    assistant_texts = [m.text() for m in req.messages if m.role == "assistant" and m.text()]
+    all_texts = [system_text, *user_texts, *assistant_texts]
+    today = find_today(all_texts + [m.text() for m in req.messages if m.role == "tool"])
+    tasks = task_sections(system_text)
+
+    # tool calls made and their results
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    calls_made: set[str] = set()
+    for m in req.messages:
+        for c in (m.tool_calls or []) if m.role == "assistant" else []:
+            args = c.function.arguments
+            try:
+                parsed = json.loads(args) if isinstance(args, str) and args.strip() else (args or {})
+            except json.JSONDecodeError:
+                parsed = {}
+            if not isinstance(parsed, dict):
+                parsed = {}
+            calls[c.id] = (c.function.name, parsed)
+            calls_made.add(call_key(c.function.name, parsed))
+    results: list[ToolResult] = []
+    for m in req.messages:
+        if m.role in ("tool", "function"):
+            name, args = calls.get(m.tool_call_id or "", (m.name or "", {}))
+            content = m.text()
+            try:
+                data = json.loads(content)
+            except (json.JSONDecodeError, TypeError):
+                data = None
+            results.append(ToolResult(name, args, content, data, bool(INJECTION.search(content))))
+
+    # item ids: candidates come from tool results and option lists, never from injected text
+    candidate_ids: list[str] = []
+    mentioned: list[str] = []
+    injection_seen = False
+    for r in results:
+        if r.injected:
+            injection_seen = True
+        ids = _ids_in_data(r.data, catalog) if r.data is not None else []
+        ids += [i for i in _ids_in(_strip_injection(r.content), catalog) if i not in ids]
+        candidate_ids += [i for i in ids if i not in candidate_ids]
+    sys_ids = _ids_in(_strip_injection(system_text), catalog)
+    candidate_ids += [i for i in sys_ids if i not in candidate_ids]
+    for text in user_texts + assistant_texts:
+        if INJECTION.search(text):
+            injection_seen = True
+        mentioned += [i for i in _ids_in(text, catalog) if i not in mentioned]
+
+    # the request: extractor over the person's words, plus request JSON embedded anywhere
+    if role_hint == "user_simulator":
+        person_texts = tasks or [system_text]
+    else:
+        person_texts = [_strip_injection(t) for t in user_texts] + tasks
+    extraction = _extract([t for t in person_texts if t], today, level)
+    base = extraction.request.model_dump() if extraction.request is not None else {}
+    embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
+    merged = {**{k: v for k, v in embedded.items()}, **{k: v for k, v in base.items() if v not in (None, [], "")}}
+    merged.pop("today", None)
+    try:
+        request = BirthdayRequest.model_validate({**merged, "today": today})
+    except ValidationError:
+        try:
+            request = BirthdayRequest.model_validate({**base, "today": today}) if base else BirthdayRequest(today=today)
+        except ValidationError:
+            request = BirthdayRequest(today=today)
+    missing = [f for f in ("recipient_age", "city", "date", "guests", "budget") if getattr(request, f) is None]
+    last_user = user_texts[-1] if user_texts else ""
+    return Context(
+        request=request, today=today, level=level, system_text=system_text, user_texts=user_texts,
+        last_user_text=last_user, assistant_texts=assistant_texts, tool_results=results, calls_made=calls_made,
+        candidate_ids=candidate_ids, mentioned_ids=mentioned, feedback=list(getattr(extraction, "feedback", []) or []),
+        missing=missing, problems=list(getattr(extraction, "problems", []) or []),
+        unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
+        task_texts=tasks,
+    )
+
+
+def _strip_injection(text: str) -> str:
+    """Drop the sentences of ``text`` that try to give the model orders."""
+    if not text or not INJECTION.search(text):
+        return text
+    parts = re.split(r"(?<=[.!?\n])\s+", text)
+    return " ".join(p for p in parts if not INJECTION.search(p))
+
+
+def call_key(name: str, args: dict[str, Any]) -> str:
+    """A canonical key of one tool call, to never repeat the same call with the same arguments."""
+    return name + ":" + json.dumps(args, sort_keys=True, default=str)
