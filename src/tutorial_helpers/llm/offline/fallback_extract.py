@@ -43,6 +43,13 @@ DIET_SYNONYMS = {"plant-based": "vegan", "plant based": "vegan", "gluten free": 
                  "dairy free": "dairy-free", "nut free": "nut-free", "veggie": "vegetarian"}
 CITY_SYNONYMS = {"sf": "San Francisco", "san fran": "San Francisco", "bay area": "San Francisco",
                  "windy city": "Chicago", "atx": "Austin", "mile high city": "Denver"}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+    "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80,
+    "ninetieth": 90,
+}
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -87,6 +94,11 @@ def _find_age(text: str, full: bool) -> int | None:
             v = _num(m.group(1), full)
             if v is not None and 0 <= v <= 120:
                 return v
+    if full:
+        ords = "|".join(sorted(ORDINALS, key=len, reverse=True))
+        m = re.search(r"\b(" + ords + r")\s+birthday", text, re.I)
+        if m:
+            return ORDINALS[m.group(1).lower()]
     return None
 
 
@@ -185,7 +197,7 @@ def _find_date(text: str, today: dt.date, full: bool) -> dt.date | None:
 
 
 def _find_name(text: str) -> str | None:
-    pats = [r"\b([A-Z][a-z]{1,15})'s\s+(?:\d+\w*\s+)?birthday", r"\b([A-Z][a-z]{1,15})\s+(?:is\s+turning|turns|will\s+be)\b",
+    pats = [r"\b([A-Z][a-z]{1,15})'s\s+(?:[\w-]+\s+)?birthday", r"\b([A-Z][a-z]{1,15})\s+(?:is\s+turning|turns|will\s+be)\b",
             r"\b(?:daughter|son|niece|nephew|grandson|granddaughter|friend|wife|husband|mom|dad|kid|named|called)\s+([A-Z][a-z]{1,15})\b",
             r"\bfor\s+([A-Z][a-z]{1,15})\b"]
     for p in pats:

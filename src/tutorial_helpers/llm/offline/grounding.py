@@ -43,7 +43,11 @@ def needed_categories(ctx: Context) -> list[str]:
     """
     if ctx.request.categories:
         return list(ctx.request.categories)
-    named = _categories_named(" ".join([ctx.system_text, *ctx.task_texts]))
+    offered = [ctx.item(i) for i in ctx.option_ids]
+    cats_offered = list(dict.fromkeys(i.category for i in offered if i is not None))
+    if cats_offered:
+        return cats_offered
+    named = _categories_listed(ctx.system_text)
     if 0 < len(named) < len(CATEGORIES):
         return named
     try:
@@ -54,13 +58,17 @@ def needed_categories(ctx: Context) -> list[str]:
         return ["gift", "cake", "venue"] if ctx.request.city else ["gift"]
 
 
-def _categories_named(text: str) -> list[str]:
-    low = text.lower()
-    found = []
-    for c in CATEGORIES:
-        m = re.search(r"\b" + c + r"(?:s|es)?\b", low)
-        if m:
-            found.append((m.start(), c))
+_CAT = r"(?:gift|cake|venue|activit(?:y|ies)|decoration|food|experience)s?"
+_CAT_LIST = re.compile(_CAT + r"(?:\s*(?:,|/|\band\b|,\s*and\b)\s*" + _CAT + r")+", re.I)
+
+
+def _categories_listed(text: str) -> list[str]:
+    """Categories named as a list in ``text`` ("(gift, cake, venue)"); the longest list wins."""
+    lists = [m.group(0).lower() for m in _CAT_LIST.finditer(text or "")]
+    if not lists:
+        return []
+    longest = max(lists, key=len)
+    found = [(longest.find(c), c) for c in CATEGORIES if re.search(r"\b" + c[:5], longest)]
     return [c for _, c in sorted(found)]
 
 

@@ -30,10 +30,10 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("asker", r"\bmissing (?:detail|information|field)", 1.5),
     ("chitchat", r"\bchit[- ]?chat\b|\bsmall talk\b", 5), ("chitchat", r"\bwarm(?:ly)?\b", 1),
     ("chitchat", r"\bkeep the conversation going\b", 2),
-    ("summarizer", r"\bsummar(?:y|ize|ise|izer|iser)\b", 4),
+    ("summarizer", r"\bsummar(?:y|ize|ise|izer|iser)\b|\brecap\b|\bcondense\b", 4),
     ("selector", r"\bselector\b", 5), ("selector", r"\b(?:choose|pick|select)\b", 1.5), ("selector", r"\boptions?\b", 1),
     ("selector", r"\bplanner\b", 1.5),
-    ("recommender", r"\brecommend(?:er|ation|ations)?\b", 2.5), ("recommender", r"\bsuggest", 1.5),
+    ("recommender", r"\brecommend(?:er|ation|ations)?\b", 2.5), ("recommender", r"\bsuggest", 2.5), ("recommender", r"\b(?:products?|items?) from (?:our|the) catalog", 1),
     ("extractor", r"\bextract(?:or|ion)?\b", 3), ("extractor", r"\bstructured (?:request|data)\b", 1.5),
     ("retriever", r"\bretriev(?:al|er|e)\b", 3), ("retriever", r"\bsearch\b", 1),
 )

@@ -70,6 +70,7 @@ class Context:
     injection_seen: bool
     catalog: Any
     task_texts: list[str] = field(default_factory=list)
+    option_ids: list[str] = field(default_factory=list)
 
     def item(self, item_id: str) -> CatalogItem | None:
         """The catalog item with this id, or ``None``."""
@@ -117,12 +118,18 @@ def find_today(texts: list[str]) -> dt.date:
     return dt.date.today()
 
 
+LABEL = re.compile(r"^\s*[A-Za-z][\w ()/-]{1,40}:", re.M)
+
+
 def task_sections(system_text: str) -> list[str]:
-    """The parts of a system prompt that carry the task's own text (after "Request:", "Subtask:", ...)."""
+    """The parts of a system prompt that carry the task's own text (after "Request:", "Subtask:", ...).
+
+    A section ends at the next labelled line ("Proposed plan:", "Options:", ...).
+    """
     out = []
     for m in TASK_MARKERS.finditer(system_text):
         rest = system_text[m.end():]
-        nxt = TASK_MARKERS.search(rest)
+        nxt = LABEL.search(rest)
         out.append(rest[: nxt.start()] if nxt else rest)
     return [s.strip() for s in out if s.strip()]
 
@@ -278,7 +285,8 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
     extraction = _extract([t for t in person_texts if t], today, level)
     base = extraction.request.model_dump() if extraction.request is not None else {}
     embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
-    merged = {**{k: v for k, v in embedded.items()}, **{k: v for k, v in base.items() if v not in (None, [], "")}}
+    # structured request data given in the messages is explicit: it wins over what the reader inferred
+    merged = {**{k: v for k, v in base.items() if v not in (None, [], "")}, **embedded}
     merged.pop("today", None)
     try:
         request = BirthdayRequest.model_validate({**merged, "today": today})
@@ -295,7 +303,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         candidate_ids=candidate_ids, mentioned_ids=mentioned, feedback=list(getattr(extraction, "feedback", []) or []),
         missing=missing, problems=list(getattr(extraction, "problems", []) or []),
         unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
-        task_texts=tasks,
+        task_texts=tasks, option_ids=sys_ids,
     )
 
 
