@@ -87,7 +87,8 @@ def _word_number_pattern() -> str:
 def _find_age(text: str, full: bool) -> int | None:
     num = r"(\d{1,3}" + (f"|{_word_number_pattern()}" if full else "") + ")"
     pats = [num + r"[\s-]*(?:years?|yrs?)[\s-]*old", r"turn(?:s|ing)\s+" + num, r"(\d{1,3})(?:st|nd|rd|th)\s+birthday",
-            r"\bage[ds]?\s*(?:is|:)?\s*" + num, r"(\d{1,3})[\s-]*(?:yo|y/o)\b"]
+            r"\bage[ds]?\s*(?:is|:)?\s*" + num, r"(\d{1,3})[\s-]*(?:yo|y/o)\b",
+            r"\b[A-Z][a-z]{1,15},\s*(\d{1,2})\s*(?:,|\)|$|y)"]
     for p in pats:
         m = re.search(p, text, re.I)
         if m:

@@ -47,9 +47,10 @@ def needed_categories(ctx: Context) -> list[str]:
     cats_offered = list(dict.fromkeys(i.category for i in offered if i is not None))
     if cats_offered:
         return cats_offered
-    named = _categories_listed(ctx.system_text)
-    if 0 < len(named) < len(CATEGORIES):
-        return named
+    for text in (" ".join(ctx.user_texts), ctx.system_text):  # "a gift and a cake", "(gift, cake, venue)"
+        named = _categories_listed(text)
+        if 0 < len(named) < len(CATEGORIES):
+            return named
     try:
         from tutorial_helpers.planning.reference import required_categories
 
@@ -59,7 +60,7 @@ def needed_categories(ctx: Context) -> list[str]:
 
 
 _CAT = r"(?:gift|cake|venue|activit(?:y|ies)|decoration|food|experience)s?"
-_CAT_LIST = re.compile(_CAT + r"(?:\s*(?:,|/|\band\b|,\s*and\b)\s*" + _CAT + r")+", re.I)
+_CAT_LIST = re.compile(_CAT + r"(?:\s*(?:,|/|\band\b|,\s*and\b)\s*(?:an?\s+)?" + _CAT + r")+", re.I)
 
 
 def _categories_listed(text: str) -> list[str]:
