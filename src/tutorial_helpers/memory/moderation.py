@@ -233,13 +233,17 @@ class Moderator:
         reason = f"New {record.kind} memory" + (f", supersedes {len(supersedes)}." if supersedes else ".")
         return Decision(action="written", reason=reason, record=record, supersedes=supersedes)
 
-    def write(self, record: MemoryRecord, store: MemoryStore) -> Decision:
+    def write(self, record: MemoryRecord, store: MemoryStore, embedding: np.ndarray | None = None) -> Decision:
         """Redact, de-duplicate, resolve conflicts and write ``record``; returns the decision.
 
-        The record is embedded (semantic search needs it) and its ``embedding_hash`` set.
+        The record is embedded (semantic search needs it; pass ``embedding`` when you already have it)
+        and its ``embedding_hash`` set.
         """
-        record = record.model_copy(update={"text": redact_pii(record.text)})
-        vec = self.embedder.embed_passages([record.text])[0]
+        original = record.text
+        record = record.model_copy(update={"text": redact_pii(original)})
+        vec = embedding if embedding is not None and record.text == original else None
+        if vec is None:
+            vec = self.embedder.embed_passages([record.text])[0]
         record.embedding_hash = text_hash(self.embedder.name, record.text)
         while store.get(record.id) is not None:  # same text at the same instant: keep ids unique
             record.id = make_id(record.id, "again")
@@ -263,7 +267,8 @@ class Moderator:
         cands = self.candidates(text, user_id, now=now, source=source)
         if not cands:
             return [Decision(action="dropped", reason="No fact or preference worth remembering.")]
-        return [self.write(c, store) for c in cands]
+        vecs = self.embedder.embed_passages([c.text for c in cands])  # one batch
+        return [self.write(c, store, embedding=v) for c, v in zip(cands, vecs, strict=True)]
 
     # -- decay ----------------------------------------------------------------------------------
 
