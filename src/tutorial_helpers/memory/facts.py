@@ -237,7 +237,7 @@ def extract_facts(text: str, today: dt.date | None = None) -> list[Fact]:
 
     Example:
         >>> [f.text for f in extract_facts("Sam is allergic to peanuts and loves dinosaurs.")]
-        ['allergy: peanuts', 'interest: dinosaurs']
+        ['allergy: peanuts', 'interest: dinosaurs', 'name: Sam']
     """
     local = _local_facts(text)
     external = _extraction_facts(text, today or dt.date.today())

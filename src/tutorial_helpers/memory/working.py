@@ -79,7 +79,7 @@ class WorkingMemory:
     Example:
         >>> wm = WorkingMemory(max_messages=4)
         >>> for i in range(10):
-        ...     wm.add("user", f"message {i}")
+        ...     _ = wm.add("user", f"message {i}")
         >>> len(wm.messages) <= 4
         True
     """
