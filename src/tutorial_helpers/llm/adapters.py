@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from tutorial_helpers.llm import hygiene
@@ -154,24 +155,31 @@ def _crewai_interceptor(meter: UsageMeter | None, agent: str | None) -> Any:
     from crewai.llms.hooks.base import BaseInterceptor
 
     cap = capture_for(meter, agent)
+    # the transport calls on_outbound then on_inbound in the same thread / task; at that level the
+    # response does not know its request yet, so the request is passed along in a context variable
+    pending: ContextVar[httpx.Request | None] = ContextVar("tutorial_crewai_request", default=None)
 
     class UsageInterceptor(BaseInterceptor[httpx.Request, httpx.Response]):
         """Reports every chat completion of a CrewAI LLM to the usage meters."""
 
         def on_outbound(self, message: httpx.Request) -> httpx.Request:
             cap.start(message)
+            pending.set(message)
             return message
 
         def on_inbound(self, message: httpx.Response) -> httpx.Response:
-            cap.wrap(message)
+            request = pending.get()
+            if request is not None:
+                cap.wrap(message, request=request)
             return message
 
         async def aon_outbound(self, message: httpx.Request) -> httpx.Request:
-            cap.start(message)
-            return message
+            return self.on_outbound(message)
 
         async def aon_inbound(self, message: httpx.Response) -> httpx.Response:
-            cap.wrap(message, is_async=True)
+            request = pending.get()
+            if request is not None:
+                cap.wrap(message, is_async=True, request=request)
             return message
 
     return UsageInterceptor()

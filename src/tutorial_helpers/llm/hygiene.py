@@ -16,10 +16,16 @@ Example::
 
 from __future__ import annotations
 
+import functools
+import importlib.abc
+import importlib.machinery
 import logging
 import os
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 #: variables that switch telemetry, tracing and downloads off (value set only when unset)
 TELEMETRY_OFF: dict[str, str] = {
@@ -77,6 +83,88 @@ def storage_vars(base: Path) -> dict[str, str]:
     return {"CREWAI_STORAGE_DIR": str(base / "crewai")}
 
 
+def _private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.chmod(0o700)
+    except OSError:
+        pass
+    return path
+
+
+def _contain_crewai_token_manager(module: ModuleType, base: Path) -> None:
+    # CrewAI creates ~/.local/share/crewai/credentials/secret.key at import (its tracing listener asks
+    # for a login token); the path is hard-coded, so point the function at the runtime folder instead.
+    manager = getattr(module, "TokenManager", None)
+    if manager is not None and hasattr(manager, "_get_secure_storage_path"):
+        manager._get_secure_storage_path = staticmethod(lambda: _private_dir(base / "crewai" / "credentials"))
+
+
+def _contain_crewai_settings(module: ModuleType, base: Path) -> None:
+    # CrewAI creates ~/.config/crewai/ (its CLI settings) at import; the path is a module constant.
+    if hasattr(module, "DEFAULT_CONFIG_PATH"):
+        module.DEFAULT_CONFIG_PATH = base / "crewai" / "config" / "settings.json"
+
+
+#: modules whose home-folder paths are moved under the runtime folder right after they are imported
+_CONTAIN: dict[str, Callable[[ModuleType, Path], None]] = {
+    "crewai_core.token_manager": _contain_crewai_token_manager,
+    "crewai_core.settings": _contain_crewai_settings,
+}
+
+
+def _call_patch(patch: Callable[[ModuleType, Path], None], base: Path, module: ModuleType) -> None:
+    patch(module, base)
+
+
+class _PatchingLoader(importlib.abc.Loader):
+    def __init__(self, loader: importlib.abc.Loader, patch: Callable[[ModuleType], None]) -> None:
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        self._patch(module)
+
+
+class _ContainFinder(importlib.abc.MetaPathFinder):
+    """Patches the modules of :data:`_CONTAIN` as they are imported (costs nothing otherwise)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+        patch = _CONTAIN.get(name)
+        if patch is None:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)  # type: ignore[arg-type]
+            if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                spec.loader = _PatchingLoader(spec.loader, functools.partial(_call_patch, patch, self.base))
+                return spec
+            if spec is not None:
+                return None
+        return None
+
+
+def contain_framework_files(base: Path) -> None:
+    """Keep CrewAI's credentials key and settings folder out of ``~`` (under ``base/crewai``).
+
+    Modules already imported are patched now; the others when they are imported.
+    """
+    for name, patch in _CONTAIN.items():
+        module = sys.modules.get(name)
+        if module is not None:
+            patch(module, base)
+    if not any(isinstance(f, _ContainFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _ContainFinder(base))
+
+
 def apply(base: Path | None = None) -> dict[str, str]:
     """Switch telemetry off and redirect framework files; safe to call many times.
 
@@ -89,7 +177,9 @@ def apply(base: Path | None = None) -> dict[str, str]:
     with _lock:
         wanted = dict(TELEMETRY_OFF)
         try:
-            wanted.update(storage_vars(base or runtime_dir()))
+            base = base or runtime_dir()
+            wanted.update(storage_vars(base))
+            contain_framework_files(base)
         except OSError:  # a read-only checkout and temp dir: keep the telemetry part
             pass
         for name, value in wanted.items():

@@ -374,11 +374,14 @@ class _Capture:
         for meter in meters:
             meter.observe_response(parsed, agent=agent, wall_s=wall, model=model)
 
-    def wrap(self, response: httpx.Response, is_async: bool = False) -> None:
-        """Replace the response stream by one that keeps a copy and reports at close."""
+    def wrap(self, response: httpx.Response, is_async: bool = False, request: httpx.Request | None = None) -> None:
+        """Replace the response stream by one that keeps a copy and reports at close.
+
+        ``request`` is needed at transport level, where ``response.request`` is not set yet.
+        """
         import httpx
 
-        request = response.request
+        request = request if request is not None else response.request
         if not self.wants(request):
             return
         meters = self.targets()
