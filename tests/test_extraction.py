@@ -321,3 +321,62 @@ def test_fast_enough() -> None:
     start = time.perf_counter()
     extract_request("x🎉 " * 50_000, TODAY)
     assert time.perf_counter() - start < 0.5
+
+
+# ------------------------------------------------------------------------------------------------ vocabulary tables
+
+INTEREST_WORDINGS = {
+    "T-rex": "dinosaurs", "dinos": "dinosaurs", "jurassic": "dinosaurs", "astronauts": "space", "planets": "space",
+    "rockets": "space", "astronomy": "space", "outer space": "space", "legos": "lego", "LEGO bricks": "lego",
+    "programming": "coding", "python": "coding", "robots": "robotics", "gaming": "video games",
+    "Minecraft": "video games", "Nintendo": "video games", "Xbox": "video games", "chess": "board games",
+    "Catan": "board games", "books": "reading", "novels": "reading", "singing": "music", "guitar": "music",
+    "piano": "music", "concerts": "music", "ballet": "dance", "hip hop": "dance", "acting": "theater",
+    "drama": "theater", "musicals": "theater", "films": "movies", "cinema": "movies", "football": "soccer",
+    "hoops": "basketball", "the NBA": "basketball", "the pool": "swimming", "to swim": "swimming", "hikes": "hiking",
+    "trails": "hiking", "tents": "camping", "bikes": "cycling", "biking": "cycling", "pilates": "yoga",
+    "meditation": "yoga", "being a chef": "cooking", "pastry": "baking", "plants": "gardening",
+    "her garden": "gardening", "his camera": "photography", "photos": "photography", "pets": "animals",
+    "dogs": "animals", "cats": "animals", "horses": "animals", "the zoo": "animals", "wildlife": "animals",
+    "trucks": "cars", "racing": "cars", "clothes": "fashion", "style": "fashion", "trips": "travel",
+    "traveling": "travel", "espresso": "coffee", "a latte": "coffee", "vino": "wine", "wineries": "wine",
+    "arts and crafts": "crafts", "knitting": "crafts", "sketching": "drawing", "watercolor": "painting",
+    "experiments": "science", "chemistry": "science",
+}
+
+
+def test_interest_synonyms() -> None:
+    wrong = {w: extract_request(f"she loves {w}", TODAY).request.interests for w, i in INTEREST_WORDINGS.items()
+             if extract_request(f"she loves {w}", TODAY).request.interests != [i]}
+    assert not wrong
+
+
+def test_every_vocabulary_interest_at_both_levels() -> None:
+    from tutorial_helpers.domain import INTERESTS
+
+    for interest in INTERESTS:
+        for level in ("small", "full"):
+            assert extract_request(f"he loves {interest}", TODAY, level=level).request.interests == [interest]
+
+
+CITY_WORDINGS = {"SF": "San Francisco", "San Fran": "San Francisco", "the Bay Area": "San Francisco",
+                 "ATX": "Austin", "Chi-town": "Chicago", "the Windy City": "Chicago", "the Mile High City": "Denver",
+                 "Beantown": "Boston", "the Emerald City": "Seattle", "seattle": "Seattle"}
+
+
+@pytest.mark.parametrize(("words", "city"), CITY_WORDINGS.items())
+def test_city_nicknames(words: str, city: str) -> None:
+    assert extract_request(f"party in {words} for 10 kids", TODAY).request.city == city
+
+
+@pytest.mark.parametrize("words", ["Miami", "New York", "NYC", "LA", "Portland", "Paris", "Toronto"])
+def test_unsupported_cities(words: str) -> None:
+    ex = extract_request(f"party in {words} for 10 kids", TODAY)
+    assert ex.unknown_city and ex.request.city is None
+
+
+def test_holidays_and_categories_with_verbs() -> None:
+    assert extract_request("party on christmas eve", TODAY).request.date == dt.date(2026, 12, 24)
+    assert set(extract_request("I'd like to book a venue and order a cake", TODAY).request.categories) == {
+        "venue", "cake"}
+    assert extract_request("Plan a dinner for my wife's 35th", TODAY).request.categories == []

@@ -60,6 +60,27 @@ THE_NTH_RE = re.compile(
 )
 
 
+#: holidays with a fixed date (month, day)
+_HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25),
+    "new year s eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "new year s day": (1, 1),
+    "new years day": (1, 1), "halloween": (10, 31), "valentine s day": (2, 14), "valentines day": (2, 14),
+    "independence day": (7, 4), "the fourth of july": (7, 4), "fourth of july": (7, 4), "st patrick s day": (3, 17), "st. patrick's day": (3, 17),
+    "boxing day": (12, 26),
+}
+
+
+def _holiday_key(name: str) -> str:
+    return re.sub(r"[^a-z]+", "", name.lower().removeprefix("the "))
+
+
+_HOLIDAY_DATES = {_holiday_key(k): v for k, v in _HOLIDAYS.items()}
+HOLIDAY_RE = re.compile(
+    r"\b(christmas\s+eve|christmas\s+day|christmas|xmas|new\s+year'?s\s+eve|nye|new\s+year'?s\s+day|halloween|"
+    r"valentine'?s\s+day|independence\s+day|(?:the\s+)?fourth\s+of\s+july|st\.?\s+patrick'?s\s+day|boxing\s+day)\b"
+)
+
+
 @dataclass
 class DateFinding:
     """A date read from the text: ``value`` (or ``problem`` when it is malformed) and where it was."""
@@ -142,6 +163,13 @@ def find_dates(text: Text, today: dt.date, level: str = "full") -> list[DateFind
             mon = m["mon"]
             value = resolve_month_day(MONTHS[mon], int(m["d"]), _year(m["year"]), today)
             add(value, m, True, None if value else _bad(text.span(*m.span())))
+    if level != "small":
+        for m in HOLIDAY_RE.finditer(s):
+            if free(*m.span()):
+                key = _holiday_key(m.group(1))
+                if key in _HOLIDAY_DATES:
+                    month, day = _HOLIDAY_DATES[key]
+                    add(resolve_month_day(month, day, None, today), m, True)
     for m in NUMERIC_RE.finditer(s):
         if not free(*m.span()):
             continue

@@ -226,6 +226,16 @@ def _read(text: Any, today: dt.date, level: str) -> _Turn:
     return turn
 
 
+def _read_safely(text: Any, today: dt.date, level: str) -> _Turn:
+    """:func:`_read`, turning an unexpected failure into a problem sentence (the extractor never raises)."""
+    try:
+        return _read(text, today, level)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        turn = _Turn()
+        turn.problems.append(f"I could not read that text ({type(exc).__name__}); please rephrase it.")
+        return turn
+
+
 def _small_recipient(original: str):  # noqa: ANN202 - same type as find_recipient
     from tutorial_helpers.extraction.people import Recipient
 
@@ -367,7 +377,7 @@ def extract_conversation(messages: list[str], today: dt.date, *, level: str = "f
         msgs = list(messages or [])
     except TypeError:
         msgs = [messages]
-    turns = [_read(m, today, lvl) for m in msgs] or [_read("", today, lvl)]
+    turns = [_read_safely(m, today, lvl) for m in msgs] or [_read("", today, lvl)]
     return _finish(_merge(turns), today)
 
 

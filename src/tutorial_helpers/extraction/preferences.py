@@ -191,6 +191,23 @@ _NEGATED = re.compile(
 _NO_ALLERGY_AFTER = re.compile(r"^[\s-]*(?:allerg\w*|intoleran\w*)")
 
 
+_ALLERGEN_IN_LIST = re.compile(rf"(?<![\w-])({_ALLERGEN_WORDS})(?![\w])")
+_DIET_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"(?<![\w-])(?P<list>(?:{_ALLERGEN_WORDS})(?:\s*{_LIST_OF}?\s*(?:{_ALLERGEN_WORDS}))*){_ALLERGY_AFTER}"),
+    re.compile(rf"\b{_AVOID_BEFORE}\s+(?:(?:any|all|the|a|anything\s+with|foods?\s+with|more|traces\s+of|"
+               rf"kind\s+of|type\s+of|of)\s+)*(?P<list>(?:{_ALLERGEN_WORDS})(?:[\s-]*(?:{_LIST_OF}|\s)\s*(?:(?:any|the|or)\s+)?"
+               rf"(?:{_ALLERGEN_WORDS}))*)(?![\w])"),
+    re.compile(r"\b(?P<list>celiac|coeliac)\b"),
+)
+_SMALL_ALLERGEN_RE = re.compile(rf"\b({_ALLERGEN_WORDS_SMALL})\b")
+_SMALL_DIET_RE = re.compile(rf"\b({'|'.join(re.escape(d) for d in DIET_TAGS)})\b")
+_DIET_OF = _lookup(DIET_SYNONYMS, DIET_TAGS)
+_DIET_KEY = {_key(k): v for k, v in _DIET_OF.items()}
+_DIET_RE = compile_phrases(_DIET_OF)
+_UNSUPPORTED_ALLERGEN_RE = compile_phrases(UNSUPPORTED_ALLERGENS)
+_UNSUPPORTED_DIET_RE = compile_phrases(UNSUPPORTED_DIETS)
+
+
 @dataclass
 class DietFindings:
     """Allergens to avoid, diet tags, and what was mentioned that the catalog does not track."""
@@ -211,21 +228,14 @@ def find_diet(text: Text, level: str = "full") -> DietFindings:
     out = DietFindings()
     s = text.s
     if level == "small":
-        for m in re.finditer(rf"\b({_ALLERGEN_WORDS_SMALL})\b", s):
+        for m in _SMALL_ALLERGEN_RE.finditer(s):
             if not _NEGATED.search(s[max(0, m.start() - 40):m.start()]) and not _no_x_allergy(s, m):
                 out.allergens.add(m.group(1), m.span(1))
-        for m in re.finditer(rf"\b({'|'.join(re.escape(d) for d in DIET_TAGS)})\b", s):
+        for m in _SMALL_DIET_RE.finditer(s):
             if not _diet_negated(s, m.start()):
                 _add_diet(out, m.group(1), m.span(1))
         return out
-    words = _ALLERGEN_WORDS
-    patterns = [
-        re.compile(rf"(?<![\w-])(?P<list>(?:{words})(?:\s*{_LIST_OF}?\s*(?:{words}))*){_ALLERGY_AFTER}"),
-        re.compile(rf"\b{_AVOID_BEFORE}\s+(?:(?:any|all|the|a|anything\s+with|foods?\s+with|more|traces\s+of|"
-                   rf"kind\s+of|type\s+of|of)\s+)*(?P<list>(?:{words})(?:[\s-]*(?:{_LIST_OF}|\s)\s*(?:(?:any|the|or)\s+)?"
-                   rf"(?:{words}))*)(?![\w])"),
-        re.compile(r"\b(?P<list>celiac|coeliac)\b"),
-    ]
+    patterns = _DIET_PATTERNS
     spans: list[tuple[int, int]] = []
     for regex in patterns:
         for m in regex.finditer(s):
@@ -241,26 +251,24 @@ def find_diet(text: Text, level: str = "full") -> DietFindings:
                 continue
             spans.append(m.span("list"))
             free = bool(re.match(r"[\s-]*free\b", s[m.end("list"):m.end("list") + 6]))
-            for w in re.finditer(rf"(?<![\w-])({words})(?![\w])", m["list"]):
+            for w in _ALLERGEN_IN_LIST.finditer(m["list"]):
                 span = (a + w.start(1), a + w.end(1))
                 _add_allergen(out, _ALLERGEN_KEY.get(_key(w.group(1)), ""), span, free=free)
-    for m in compile_phrases(UNSUPPORTED_ALLERGENS).finditer(s):
+    for m in _UNSUPPORTED_ALLERGEN_RE.finditer(s):
         ctx = s[max(0, m.start() - 30):m.end() + 25]
         if re.search(r"allerg|intoleran|\bno\b|without|avoid|free|nothing with|can't|cannot", ctx):
             if m.group(1) not in out.unsupported_allergens:
                 out.unsupported_allergens.append(m.group(1))
-    diet_of = _lookup(DIET_SYNONYMS, DIET_TAGS)
-    diet_key = {_key(k): v for k, v in diet_of.items()}
-    for m in compile_phrases(diet_of).finditer(s):
+    for m in _DIET_RE.finditer(s):
         if _diet_negated(s, m.start()):
             continue
-        tag = diet_key.get(_key(m.group(1)))
+        tag = _DIET_KEY.get(_key(m.group(1)))
         if tag == "vegetarian" and _key(m.group(1)) in ("veg", "veggie") and set(words_after(s, m.end(), 1)) & {
                 "tray", "platter", "sticks", "burger", "burgers", "patch", "garden"}:
             continue
         if tag:
             _add_diet(out, tag, m.span(1))
-    for m in compile_phrases(UNSUPPORTED_DIETS).finditer(s):
+    for m in _UNSUPPORTED_DIET_RE.finditer(s):
         if m.group(1) not in out.unsupported_diets and not _diet_negated(s, m.start()):
             out.unsupported_diets.append(m.group(1))
     return out
@@ -309,18 +317,31 @@ _CAT_WORDS = phrase_pattern(_CATEGORY_OF)
 _CAT_WORDS_SMALL = phrase_pattern(CATEGORIES)
 _CUE = (r"\b(?:just|only|simply|solely|merely|want|wants|wanted|need|needs|needed|looking\s+for|look\s+for|find|find\s+me|"
         r"book|order|get|recommend|suggest|pick|choose|help\s+(?:me\s+)?(?:with|find|pick|choose|get|plan)|"
-        r"plan|planning|organi[sz]e|arrange|sort\s+out|ideas?\s+for|suggestions?\s+for)\b")
+        r"ideas?\s+for|suggestions?\s+for)\b")
 _STOP_BEFORE_CAT = re.compile(r"\b(?:party|celebration|everything|whole|full|birthday\s+party|bash|all\s+of\s+it|event)\b")
+
+
+def _category_res(level: str) -> tuple[re.Pattern[str], ...]:
+    words = _CAT_WORDS if level != "small" else _CAT_WORDS_SMALL
+    noun = (r"(?:(?:a|an|the|some|one|nice|good|small|big|fun|cool|great|cheap|simple|little|birthday|party|"
+            rf"[a-z]+-free)\s+){{0,3}}(?:{words})s?\b")
+    return (
+        re.compile(rf"\b({words})s?\b"),
+        re.compile(rf"(?:{noun})(?:\s*(?:,|and|or|plus|&|as\s+well\s+as|\+)\s*(?:{noun}))*"),
+        re.compile(rf"(?:,|\band\b|\bplus\b|&|\bas\s+well\s+as\b)\s+(?:also\s+)?"
+                   rf"(?:(?:order|get|book|find|need|want|buy|pick|choose)\s+)?(?P<n>{noun})"),
+        re.compile(_CUE if level != "small" else r"\b(?:just|only)\b"),
+    )
+
+
+_CATEGORY_RES = {level: _category_res(level) for level in ("small", "full")}
 
 
 def find_categories(text: Text, level: str = "full") -> Found:
     """Categories the user restricts the plan to ("just a gift", "a cake and a venue"); empty = the usual party."""
     found = Found()
     s = text.s
-    words = _CAT_WORDS if level != "small" else _CAT_WORDS_SMALL
-    noun = rf"(?:(?:a|an|the|some|one|nice|good|small|big|fun|cool|great|cheap|simple|little|birthday|party|[a-z]+-free)\s+){{0,3}}(?:{words})s?\b"
-    listed = re.compile(rf"(?:{noun})(?:\s*(?:,|and|or|plus|&|as\s+well\s+as|\+)\s*(?:{noun}))*")
-    cue_re = re.compile(_CUE if level != "small" else r"\b(?:just|only)\b")
+    words_re, listed, more_re, cue_re = _CATEGORY_RES["small" if level == "small" else "full"]
     for cue in cue_re.finditer(s):
         start, end = clause_bounds(s, cue.start(), cue.end())
         rest = s[cue.end():end]
@@ -335,10 +356,10 @@ def find_categories(text: Text, level: str = "full") -> Found:
         if re.search(r"(?:\bno|\bnot|n't|\bwithout|\bnever)\s+(?:\w+\s+){0,2}$", s[max(0, cue.start() - 25):cue.start()]):
             continue  # "we don't need a venue"
         pieces = [(m.start(), m.group(0))]
-        for extra in re.finditer(rf"(?:,|\band\b|\bplus\b|&|\bas\s+well\s+as\b)\s+(?:also\s+)?(?P<n>{noun})", s[m.end():end]):
+        for extra in more_re.finditer(s[m.end():end]):
             pieces.append((m.end() + extra.start("n"), extra.group("n")))
         for offset, piece in pieces:
-            for w in re.finditer(rf"\b({words})s?\b", piece):
+            for w in words_re.finditer(piece):
                 category = _CATEGORY_KEY.get(_key(w.group(1))) if level != "small" else w.group(1)
                 if category in CATEGORIES:
                     found.add(category, (offset + w.start(1), offset + w.end(1)))

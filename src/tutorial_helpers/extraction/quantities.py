@@ -47,7 +47,7 @@ MONEY_SMALL = [
 ]
 _RANGE = re.compile(r"\s*(?:-|to|and)\s*$")
 BUDGET_KEYWORD = re.compile(
-    rf"\b(?:budget|spend|spending|afford|budgeted|allowance)\b(?:\s*(?:is|of|was|will be|would be|around|about|"
+    rf"\b(?:budget|spend|spending|afford|budgeted|allowance)\b(?:\s*(?:'s|is|of|was|will be|would be|around|about|"
     rf"approximately|roughly|max|maximum|limit|cap|at|up to|to|:|=|-|~|is about|is around))*\s*{_SIGN}{_NUM}{_SCALE}"
     r"(?!\s*(?:guests?|people|kids|children|friends|persons|adults|years|yrs|%))"
 )

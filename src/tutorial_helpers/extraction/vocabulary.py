@@ -111,6 +111,7 @@ INTEREST_VETO_AFTER: dict[str, frozenset[str]] = {
     "garden": frozenset({"party", "venue", "salad", "area"}),
     "trip": frozenset({"there", "home"}),
     "trail": frozenset({"mix"}),
+    "craft": frozenset({"coffee", "beer", "beers", "cocktails", "brewery", "breweries", "spirits", "chocolate"}),
     "style": frozenset({"venue", "party", "dinner", "food", "cake"}),
     "book": frozenset({"a", "the", "it", "an", "something", "this", "that"}),
     "art": frozenset({"deco"}),
@@ -167,7 +168,7 @@ CATEGORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "venue": ("venue", "venues", "place", "location", "hall", "room", "party room", "spot"),
     "activity": ("activity", "activities", "entertainment", "entertainer", "games", "workshop", "class"),
     "decoration": ("decoration", "decorations", "decor", "décor", "decorating", "balloons", "decos"),
-    "food": ("food", "catering", "caterer", "snacks", "pizza", "meal", "dinner", "lunch", "buffet", "drinks"),
+    "food": ("food", "catering", "caterer", "snacks", "pizza", "buffet", "finger food"),
     "experience": ("experience", "experiences", "outing", "day out", "tickets"),
 }
 
@@ -211,7 +212,7 @@ RELATIONS: tuple[str, ...] = (
 
 #: nouns that count people ("12 kids", "20 friends", "6 of us")
 GUEST_NOUNS: tuple[str, ...] = (
-    "guests", "guest", "people", "persons", "person", "kids", "children", "childs", "friends", "adults", "attendees",
+    "guests", "guest", "people", "kiddos", "kiddies", "youngsters", "tweens", "souls", "humans", "persons", "person", "kids", "children", "childs", "friends", "adults", "attendees",
     "invitees", "folks", "pals", "buddies", "classmates", "family members", "relatives", "colleagues", "coworkers",
     "co-workers", "teens", "teenagers", "girls", "boys", "toddlers", "little ones", "littles", "grownups",
     "grown-ups", "parents", "partygoers", "party-goers", "heads", "ppl", "pax", "of us", "of them", "cousins",
