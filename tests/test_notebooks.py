@@ -39,6 +39,54 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "example_plan_total": _between(1, 400),
         "offline_reply_chars": lambda v: v > 0,
     },
+    "01_from_one_shot_to_agentic.ipynb": {
+        "strategies": lambda v: v >= 6,
+        "pass_one_shot": _between(0, 1),
+        "pass_multi_agent": lambda v: v >= 0.9,
+        "grounded_multi_agent": lambda v: v == 1.0,
+        "multi_agent_beats_one_shot": lambda v: v is True,
+        "calls_multi_agent_over_one_shot": lambda v: v > 1,
+    },
+    "02_memory_and_retrieval.ipynb": {
+        "allergy_respected_without_memory": lambda v: v < 1.0,
+        "allergy_respected_with_memory": lambda v: v == 1.0,
+        "repeated_gift_without_memory": lambda v: v > 0.0,
+        "repeated_gift_with_memory": lambda v: v == 0.0,
+        "pii_rows_in_db": lambda v: v == 0,
+        "forgotten_rows_left": lambda v: v == 0,
+    },
+    "03_function_calling_and_tools.ipynb": {
+        "tool_loop_grounded": lambda v: v is True,
+        "parallel_tool_calls": lambda v: v >= 2,
+        "invalid_args_recovered": lambda v: v is True,
+        "tool_failure_handled": lambda v: v is True,
+    },
+    "04_mcp_orchestration.ipynb": {
+        "mcp_tools": lambda v: v >= 5,
+        "mcp_clients": lambda v: v >= 3,
+        "stdio_http_same_tools": lambda v: v is True,
+    },
+    "05_reasoning_load_balancing.ipynb": {
+        "large_token_reduction": lambda v: v >= 0.60,
+        "pass_rate_drop_points": lambda v: v <= 2.0,
+        "fanout_speedup": lambda v: v >= 2.5,
+        "cache_hit_rate": lambda v: v > 0.0,
+    },
+    **{
+        nb: {
+            "pass_rate": lambda v: v >= 0.9,
+            "grounded_rate": lambda v: v == 1.0,
+            "llm_calls_per_plan": lambda v: v > 0,
+            "example_plan_valid": lambda v: v is True,
+            "trace_agents": lambda v: v >= 4,
+        }
+        for nb in ("10_ag2.ipynb", "11_langgraph.ipynb", "12_crewai.ipynb", "13_adk.ipynb")
+    },
+    "14_framework_comparison.ipynb": {
+        "frameworks_compared": lambda v: v >= 6,
+        "min_pass_rate": lambda v: v >= 0.9,
+        "all_grounded": lambda v: v is True,
+    },
 }
 
 

@@ -1,0 +1,218 @@
+"""What every framework implementation shares: schemas, candidate handling, plan assembly, tracing.
+
+The four framework planners (AG2, LangGraph, CrewAI, ADK) and the native one differ in orchestration
+only. They use the same prompts (:mod:`tutorial_helpers.prompts`), the same tools
+(:mod:`tutorial_helpers.tools`), these schemas and helpers, and the same guardrail at the end
+(:func:`tutorial_helpers.planners.plan_text`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tutorial_helpers.domain import (
+    ALLERGENS,
+    DIET_TAGS,
+    INTERESTS,
+    BirthdayPlan,
+    BirthdayRequest,
+    CatalogItem,
+    PlanItem,
+    Usage,
+)
+from tutorial_helpers.planning.reference import (
+    candidate_pool,
+    effective_guests,
+    make_schedule,
+    optional_categories,
+    preference_score,
+    required_categories,
+    why_item,
+)
+
+OPTIONS_PER_CATEGORY = 6
+
+
+class ExtractedRequest(BaseModel):
+    """What a request-understanding agent returns (a flat schema any model can fill)."""
+
+    recipient_name: str | None = None
+    recipient_age: int | None = None
+    interests: list[str] = Field(default_factory=list)
+    dislikes: list[str] = Field(default_factory=list)
+    avoid_allergens: list[str] = Field(default_factory=list)
+    dietary: list[str] = Field(default_factory=list)
+    city: str | None = None
+    date: str | None = Field(default=None, description="YYYY-MM-DD")
+    guests: int | None = None
+    budget: float | None = None
+
+
+class Choice(BaseModel):
+    category: str
+    item_id: str
+    reason: str = ""
+
+
+class Selection(BaseModel):
+    """What a selector / coordinator agent returns: one choice per category."""
+
+    choices: list[Choice]
+
+
+@dataclass
+class Step:
+    """One line of a trace: who did what."""
+
+    agent: str
+    action: str
+    detail: str
+
+
+@dataclass
+class FrameworkRun:
+    """Everything a framework run produced, for notebooks: the plan, the trace, usage per agent."""
+
+    plan: BirthdayPlan
+    trace: list[Step] = field(default_factory=list)
+    per_agent: dict[str, Usage] = field(default_factory=dict)
+
+
+def plan_categories(request: BirthdayRequest) -> list[str]:
+    """Required then optional categories for ``request``."""
+    return required_categories(request) + optional_categories(request)
+
+
+def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | None) -> tuple[BirthdayRequest, list[str]]:
+    """Combine the validated request with a model's reading of the text.
+
+    Hard constraints stay those of the validated request; the model may add safety restrictions
+    (more allergens or diets, never fewer) and fill soft preferences (interests, dislikes) and
+    the name. Disagreements come back as notes.
+    """
+    if extracted is None:
+        return validated, []
+    notes: list[str] = []
+    update: dict[str, Any] = {}
+    allergens = set(validated.avoid_allergens) | {a for a in map(str.lower, extracted.avoid_allergens) if a in ALLERGENS}
+    diets = set(validated.dietary) | {d for d in map(str.lower, extracted.dietary) if d in DIET_TAGS}
+    if allergens != set(validated.avoid_allergens):
+        update["avoid_allergens"] = sorted(allergens)
+        notes.append(f"The extractor added allergens {sorted(allergens - set(validated.avoid_allergens))}.")
+    if diets != set(validated.dietary):
+        update["dietary"] = sorted(diets)
+    interests = [i for i in map(str.lower, extracted.interests) if i in INTERESTS]
+    if not validated.interests and interests:
+        update["interests"] = interests
+    if not validated.dislikes and extracted.dislikes:
+        update["dislikes"] = [d.lower() for d in extracted.dislikes][:10]
+    for name in ("recipient_age", "guests"):
+        mine, theirs = getattr(validated, name), getattr(extracted, name)
+        if mine is not None and theirs is not None and mine != theirs:
+            notes.append(f"The extractor read {name}={theirs}; kept the validated {mine}.")
+    if not validated.recipient_name and extracted.recipient_name:
+        update["recipient_name"] = extracted.recipient_name[:60]
+    if not update:
+        return validated, notes
+    merged = validated.model_copy(update=update)
+    return BirthdayRequest.model_validate({**merged.model_dump(), "today": validated.today}), notes
+
+
+def ids_in(payload: Any) -> list[str]:
+    """Every catalog-looking id in a tool result (a list of dicts, a dict, or JSON text)."""
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except json.JSONDecodeError:
+            import re
+
+            return re.findall(r"\b[a-z]+-(?:[a-z]{3}-)?\d{4}\b", payload)
+    out: list[str] = []
+    if isinstance(payload, dict):
+        if isinstance(payload.get("id"), str):
+            out.append(payload["id"])
+        for v in payload.values():
+            if isinstance(v, (list, dict)):
+                out += ids_in(v)
+    elif isinstance(payload, list):
+        for v in payload:
+            out += ids_in(v)
+    return out
+
+
+def ground_candidates(
+    request: BirthdayRequest, found_ids: list[str], catalog: Any, categories: list[str], warnings: list[str] | None = None
+) -> dict[str, list[CatalogItem]]:
+    """Keep the ids the tools returned that exist and meet every hard constraint, best first.
+
+    A category with no valid id from the tools falls back to the top catalog matches (noted in
+    ``warnings``), so one forgetful agent does not sink the plan.
+    """
+    out: dict[str, list[CatalogItem]] = {}
+    for c in categories:
+        valid = {i.id: i for i in candidate_pool(request, catalog, c, k=400)}
+        chosen = list(dict.fromkeys(i for i in found_ids if i in valid))
+        items = [valid[i] for i in chosen]
+        if not items:
+            items = list(valid.values())[:OPTIONS_PER_CATEGORY]
+            if items and warnings is not None:
+                warnings.append(f"No valid {c} came back from the tools; took the top catalog matches.")
+        out[c] = sorted(items, key=lambda i: -preference_score(i, request))
+    return out
+
+
+def options_text(request: BirthdayRequest, candidates: dict[str, list[CatalogItem]]) -> str:
+    """The options a selector sees: id, name and subtotal for the party size, per category."""
+    guests = effective_guests(request)
+    return "\n".join(
+        f"- {c}: " + "; ".join(
+            f"{i.id} {i.name} (${PlanItem.from_item(i, guests).subtotal:,.2f} for {guests} guests)"
+            for i in items[:OPTIONS_PER_CATEGORY]
+        )
+        for c, items in candidates.items() if items
+    )
+
+
+def plan_from_choices(
+    request: BirthdayRequest,
+    choices: list[Choice] | list[str],
+    candidates: dict[str, list[CatalogItem]],
+    catalog: Any,
+    warnings: list[str] | None = None,
+) -> BirthdayPlan:
+    """Turn a selector's choices (or plain ids) into a BirthdayPlan, ignoring ids not among the options."""
+    guests = effective_guests(request)
+    allowed = {i.id for items in candidates.values() for i in items}
+    plan = BirthdayPlan(feasible=True, request=request)
+    for ch in choices:
+        item_id = ch.item_id if isinstance(ch, Choice) else str(ch)
+        item = catalog.get(item_id)
+        if item is None or item_id not in allowed:
+            if warnings is not None:
+                warnings.append(f"The selector proposed {item_id!r}, which was not among the options; ignored.")
+            continue
+        if item.category in {p.category for p in plan.items}:
+            continue
+        plan.items.append(PlanItem.from_item(item, guests, why=why_item(item, request)))
+    plan.recompute_total()
+    return plan
+
+
+def plan_lines(plan: BirthdayPlan) -> str:
+    """The plan as lines a critic or explainer reads."""
+    return "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}" for p in plan.items) + f"\nTotal ${plan.total_cost:,.2f}"
+
+
+def finish_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Any, *, framework: str, provider: str, model: str,
+                explanation: str, warnings: list[str], usage: Usage) -> BirthdayPlan:
+    """Schedule, explanation, labels and usage: the common last step before the guardrail."""
+    plan.schedule = make_schedule(request, plan.items, catalog)
+    plan.explanation = explanation or " ".join(p.why for p in plan.items)
+    plan.warnings = list(dict.fromkeys([*plan.warnings, *warnings]))
+    plan.framework, plan.provider, plan.model = framework, provider, model
+    plan.usage = usage
+    return plan
