@@ -443,3 +443,27 @@ def test_strict_schema_and_null_optionals():
     assert err is None and [h["id"] for h in result] == ["cake-vegan", "cake-nutty"]
     _, err = tools.call_tool("get_item", {"item_id": None})
     assert err and "item_id" in err  # a required argument may not be null
+
+
+# ------------------------------------------------------------------------------------------------
+# Against the shipped catalog
+# ------------------------------------------------------------------------------------------------
+
+
+def test_filters_hold_on_the_shipped_catalog():
+    from tutorial_helpers.catalog import load_catalog
+
+    with tools.use_catalog(load_catalog()):
+        cakes = tools.search_catalog("chocolate birthday cake", category="cake", city="Denver", dietary=["vegan"],
+                                     avoid_allergens=["sesame"], max_price=6, date="2026-11-25", k=10)
+        assert cakes, "the catalog guarantees cheap vegan cakes with short lead times in every city"
+        for c in cakes:
+            assert c["city"] == "Denver" and "vegan" in c["diet_tags"] and "sesame" not in c["allergens"]
+            assert c["price"] <= 6 and c["lead_time_days"] <= 3
+            assert tools.check_availability(c["id"], "2026-11-25")["available"]
+        venues = tools.search_catalog("party room", category="venue", city="Seattle", min_capacity=30,
+                                      date="2026-11-28", k=5)
+        assert venues and all(v["capacity"] >= 30 and "Sat" in v["open_days"] for v in venues)
+        ids = [cakes[0]["id"], venues[0]["id"]]
+        est = tools.estimate_cost(ids, guests=30)
+        assert est["total"] == pytest.approx(cakes[0]["price"] * 30 + venues[0]["price"])
