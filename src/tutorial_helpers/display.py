@@ -106,3 +106,71 @@ def metrics_table(metrics: Iterable[dict[str, Any]]):
         row.update({f"check:{k}": v for k, v in m.get("checks", {}).items()})
         rows.append(row)
     return pd.DataFrame(rows).set_index("framework")
+
+
+def agent_graph(nodes: list[str], edges: list[tuple[str, str] | tuple[str, str, str]], title: str = "", path: str | None = None):
+    """Draw an agent topology with matplotlib (no network, no graphviz): nodes left to right by depth.
+
+    Args:
+        nodes: agent names.
+        edges: ``(source, target)`` or ``(source, target, label)``.
+        title: figure title.
+        path: save the PNG there as well (optional).
+
+    Returns:
+        The matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+
+    names = list(dict.fromkeys([*nodes, *(e[0] for e in edges), *(e[1] for e in edges)]))
+    succ: dict[str, list[str]] = {n: [] for n in names}
+    indeg = dict.fromkeys(names, 0)
+    for e in edges:
+        succ[e[0]].append(e[1])
+        indeg[e[1]] += 1
+    depth = {n: 0 for n in names}
+    roots = [n for n in names if indeg[n] == 0] or names[:1]
+    frontier, seen = list(roots), set(roots)
+    while frontier:  # BFS layering; back edges (loops) do not push nodes further
+        nxt = []
+        for n in frontier:
+            for m in succ[n]:
+                if m not in seen:
+                    depth[m] = depth[n] + 1
+                    seen.add(m)
+                    nxt.append(m)
+        frontier = nxt
+    layers: dict[int, list[str]] = {}
+    for n in names:
+        layers.setdefault(depth[n], []).append(n)
+    pos = {}
+    for d, layer in layers.items():
+        for i, n in enumerate(layer):
+            pos[n] = (d * 2.2, (len(layer) - 1) / 2 - i)
+    width = max(6.0, 2.3 * len(layers))
+    height = max(2.5, 1.1 * max(len(v) for v in layers.values()))
+    fig, ax = plt.subplots(figsize=(width, height))
+    for e in edges:
+        (x0, y0), (x1, y1) = pos[e[0]], pos[e[1]]
+        back = depth[e[1]] <= depth[e[0]]
+        arrow = FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14, color="#555",
+                                connectionstyle="arc3,rad=0.35" if back else "arc3,rad=0.0", shrinkA=28, shrinkB=28,
+                                linestyle="--" if back else "-")
+        ax.add_patch(arrow)
+        if len(e) > 2 and e[2]:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + (0.25 if back else 0.08), e[2], fontsize=7, ha="center", color="#333")
+    for n, (x, y) in pos.items():
+        ax.text(x, y, n, ha="center", va="center", fontsize=9,
+                bbox={"boxstyle": "round,pad=0.45", "fc": "#E8F0FE", "ec": "#4C72B0"})
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 1.2, max(xs) + 1.2)
+    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.9)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=110)
+    return fig
