@@ -761,16 +761,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-vectors", action="store_true", help="skip the semantic vectors (fast)")
     args = parser.parse_args(argv)
     items = build_catalog(args.seed)
-    write_catalog(items, args.out)
-    counts = Counter(i.category for i in items)
-    print(f"wrote {len(items)} items to {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if not args.no_vectors:
+        # vectors first: a process that sees the new catalog file then also finds its vectors
         from tutorial_helpers.catalog import Catalog
         from tutorial_helpers.catalog.semantic import write_vectors
 
-        catalog = Catalog.from_jsonl(args.out)
+        catalog = Catalog.from_items(items)  # same fingerprint as the file written below
         vec_path = write_vectors(catalog, args.out.parent)
         print(f"wrote vectors for fingerprint {catalog.fingerprint} to {vec_path}")
+    write_catalog(items, args.out)
+    counts = Counter(i.category for i in items)
+    print(f"wrote {len(items)} items to {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if args.no_vectors:
+        print("vectors not written: search rebuilds them at first use (run without --no-vectors before committing)")
     print(json.dumps({"total": len(items)}))
     return 0
 

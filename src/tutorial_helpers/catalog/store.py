@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,6 +66,7 @@ class Catalog:
         self.source = source
         self._fingerprint = fingerprint or _fingerprint_of(serialize(self.items))
         self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -231,7 +233,9 @@ class Catalog:
         if self._lexical is None:
             from tutorial_helpers.catalog.lexical import LexicalIndex
 
-            self._lexical = LexicalIndex(self.items)
+            with self._lock:  # agents may search from several threads at once: build the index once
+                if self._lexical is None:
+                    self._lexical = LexicalIndex(self.items)
         scores = self._lexical.scores(query)
         ranked = sorted(((i, float(scores[i])) for i in allowed if scores[i] > 0), key=lambda p: (-p[1], p[0]))
         return ranked
