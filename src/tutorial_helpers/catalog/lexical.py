@@ -43,7 +43,11 @@ class LexicalIndex:
     """A BM25 index of item texts (built once; scoring a query takes about a millisecond)."""
 
     def __init__(self, items: Sequence[CatalogItem]) -> None:
-        import bm25s
+        import warnings
+
+        with warnings.catch_warnings():  # bm25s imports tqdm.auto, which warns in notebooks without ipywidgets
+            warnings.simplefilter("ignore")
+            import bm25s
 
         self._bm25 = bm25s.BM25()
         corpus = [tokenize(item.search_text()) or ["_empty_"] for item in items]
