@@ -33,7 +33,8 @@ def plan_summary(plan: BirthdayPlan) -> str:
         return "\n".join(lines)
     for it in plan.items:
         qty = f"{it.quantity} x ${it.unit_price:,.2f}" if it.quantity > 1 else f"${it.unit_price:,.2f}"
-        lines.append(f"  {it.category:<11} {it.name:<42} {qty:>16} = ${it.subtotal:>9,.2f}   [{it.id}]")
+        name = it.name if len(it.name) <= 42 else it.name[:41] + "…"
+        lines.append(f"  {it.category:<11} {name:<42} {qty:>16} = ${it.subtotal:>9,.2f}   [{it.id}]")
     budget = f" of ${r.budget:,.2f}" if r.budget else ""
     lines.append(f"  {'total':<11} {'':<42} {'':>16}   ${plan.total_cost:>9,.2f}{budget}")
     if plan.schedule:

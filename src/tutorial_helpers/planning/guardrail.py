@@ -369,6 +369,12 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     repaired.recompute_total()
     repaired.violations = [v for vs in run_checks(repaired, constraints, catalog).values() for v in vs]
     repaired.warnings = list(dict.fromkeys([*repaired.warnings, *notes]))
+    if repaired.item_ids() != plan.item_ids():
+        # what the agents wrote about the old items no longer holds: rewrite it from the final items
+        from tutorial_helpers.planning.reference import explain_plan, make_schedule
+
+        repaired.schedule = make_schedule(request, repaired.items, catalog)
+        repaired.explanation = explain_plan(request, repaired) + " (Adjusted by the guardrail: " + " ".join(notes) + ")"
     if repaired.violations:
         repaired.feasible = False
         repaired.reasons = list(dict.fromkeys([*repaired.reasons, *(v.detail for v in repaired.violations)]))

@@ -182,7 +182,7 @@ class NativePlanner:
         return "\n".join(problems)
 
     def explain(self, request: BirthdayRequest, plan: BirthdayPlan) -> str:
-        lines = "\n".join(f"- {p.category}: {p.name} (${p.subtotal:,.2f})" for p in plan.items)
+        lines = plan_lines(plan)
         try:
             resp = self._chat("explainer", [
                 {"role": "system", "content": prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)},
