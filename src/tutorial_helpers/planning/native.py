@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import openai
@@ -49,7 +50,19 @@ MAX_TOOL_ROUNDS = 4
 class NativePlanner:
     """The agent team. ``run(text, request)`` returns a ``FrameworkRun`` with the plan and the trace."""
 
-    def __init__(self, provider: str | None = None, seed: int = 0, catalog: Any = None, refine_rounds: int = 1) -> None:
+    def __init__(self, provider: str | None = None, seed: int = 0, catalog: Any = None, refine_rounds: int = 1,
+                 model_for_agent: Callable[[str], str] | None = None) -> None:
+        """Build the team.
+
+        Args:
+            provider: provider name or :class:`~tutorial_helpers.llm.Provider` (default: from settings).
+            seed: passed to every model call.
+            catalog: the catalog (default: the shipped one).
+            refine_rounds: critic -> selector rounds.
+            model_for_agent: optional hook ``agent name -> model name`` ("extractor", "retriever",
+                "selector", "critic", "explainer"); default: the provider's large model for every agent
+                (what :mod:`tutorial_helpers.routing` uses to send some agents to the small tier).
+        """
         from tutorial_helpers.llm import get_provider, openai_client
 
         if catalog is None:
@@ -60,6 +73,7 @@ class NativePlanner:
         self.provider = get_provider(provider)
         self.client = openai_client(self.provider)
         self.model = self.provider.model_large
+        self.model_for_agent = model_for_agent
         self.seed = seed
         self.refine_rounds = refine_rounds
         self.trace: list[Step] = []
@@ -67,6 +81,10 @@ class NativePlanner:
         self.warnings: list[str] = []
 
     # -- bookkeeping -------------------------------------------------------------------------
+    def model_of(self, agent: str) -> str:
+        """The model ``agent`` calls: the ``model_for_agent`` hook's answer, else ``self.model``."""
+        return self.model_for_agent(agent) if self.model_for_agent is not None else self.model
+
     def _log(self, agent: str, action: str, detail: str) -> None:
         self.trace.append(Step(agent, action, detail[:300]))
 
@@ -81,19 +99,19 @@ class NativePlanner:
         ct = getattr(usage, "completion_tokens", 0) or 0
         u.prompt_tokens += pt
         u.completion_tokens += ct
-        u.cost_usd = round(u.cost_usd + cost_usd(self.model, pt, ct), 8)
+        u.cost_usd = round(u.cost_usd + cost_usd(self.model_of(agent), pt, ct), 8)
         u.wall_s = round(u.wall_s + wall, 4)
 
     def _chat(self, agent: str, messages: list[dict[str, Any]], **kw: Any) -> Any:
         t0 = time.perf_counter()
-        resp = self.client.chat.completions.create(model=self.model, messages=messages, seed=self.seed, **kw)
+        resp = self.client.chat.completions.create(model=self.model_of(agent), messages=messages, seed=self.seed, **kw)
         calls = len(resp.choices[0].message.tool_calls or [])
         self._account(agent, resp, time.perf_counter() - t0, calls)
         return resp
 
     def _parse(self, agent: str, messages: list[dict[str, Any]], schema: type[BaseModel]) -> Any:
         t0 = time.perf_counter()
-        resp = self.client.chat.completions.parse(model=self.model, messages=messages, response_format=schema, seed=self.seed)
+        resp = self.client.chat.completions.parse(model=self.model_of(agent), messages=messages, response_format=schema, seed=self.seed)
         self._account(agent, resp, time.perf_counter() - t0)
         parsed = resp.choices[0].message.parsed
         if parsed is None:
