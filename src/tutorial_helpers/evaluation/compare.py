@@ -1,0 +1,57 @@
+"""Side-by-side comparison of planners: one harness, the same scenarios, the same checks.
+
+Used by notebook 14 and by ``evaluate --framework all``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import tokenize
+from pathlib import Path
+from typing import Any
+
+from tutorial_helpers.evaluation.harness import evaluate
+from tutorial_helpers.evaluation.scenarios import Scenario
+from tutorial_helpers.planners import FRAMEWORKS
+
+
+def lines_of_code(framework: str) -> int:
+    """Non-blank, non-comment, non-docstring lines of a framework's implementation module(s).
+
+    A package of the same stem (e.g. ``frameworks/ag2_team/``) counts too. Shared code
+    (tools, prompts, guardrail, ``frameworks.common``) is not counted: it is the same for all.
+    """
+    module_name = {"reference": "tutorial_helpers.planning.reference"}.get(framework, FRAMEWORKS[framework].split(":")[0])
+    module = importlib.import_module(module_name)
+    files = [Path(module.__file__)]
+    pkg = Path(module.__file__).with_suffix("")
+    team = pkg.parent / pkg.name.replace("_planner", "_team")
+    for folder in (pkg, team):
+        if folder.is_dir():
+            files += sorted(folder.rglob("*.py"))
+    return sum(_count(f.read_text(encoding="utf-8")) for f in files)
+
+
+def _count(source: str) -> int:
+    lines: set[int] = set()
+    prev = tokenize.INDENT
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.STRING and prev in (tokenize.INDENT, tokenize.NEWLINE, tokenize.DEDENT):
+            prev = tok.type
+            continue  # a docstring or bare string statement
+        if tok.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                            tokenize.ENDMARKER):
+            lines.update(range(tok.start[0], tok.end[0] + 1))
+        prev = tok.type
+    return len(lines)
+
+
+def compare(frameworks: list[str], scenarios: list[Scenario], *, provider: str | None = None, seed: int = 0) -> list[dict[str, Any]]:
+    """Evaluate each framework on ``scenarios``; metrics dicts with ``lines_of_code`` added."""
+    out = []
+    for fw in frameworks:
+        metrics = evaluate(fw, scenarios, provider=provider, seed=seed).metrics()
+        metrics["lines_of_code"] = lines_of_code(fw)
+        out.append(metrics)
+    return out
