@@ -263,3 +263,27 @@ def test_final_tool_after_results_fills_its_schema(cat) -> None:
     out = json.loads(ask(None, messages, tools=[final], tool_choice="required"))
     name, args = out[0][0], json.loads(out[0][1])
     assert name == "submit_plan" and args["item_ids"] and set(args["item_ids"]) <= {i.id for i in gifts}
+
+
+def test_selector_chooses_among_options_given_in_the_task_message(cat) -> None:
+    """Some frameworks (CrewAI's task context) hand the selector its options in the user message."""
+    from tutorial_helpers.planning.reference import candidate_pool
+
+    req = TRUTH.model_copy(update={"date": None})
+    options = {c: candidate_pool(req, cat, c)[3:6] for c in ("gift", "cake", "venue")}
+    listed = "\n".join(f"- {c}: " + "; ".join(f"{i.id} {i.name}" for i in items) for c, items in options.items())
+    system = "Act as the selector of the team: pick exactly one item per category from the shortlists you are given."
+    person = "Maya turns 8. Party in Austin, 12 kids, $400 max. She adores dinosaurs and painting; peanut allergy."
+    text = ask(system, f"{person}\n\nThis is the context you're working with:\n{listed}")
+    chosen = set(ID_RE.findall(text))
+    assert len(chosen) == 3 and chosen <= {i.id for items in options.values() for i in items}
+
+
+def test_retriever_searches_the_single_category_its_prompt_names() -> None:
+    tools = [{"type": "function", "function": {"name": "search_catalog", "description": "Search the catalog.",
+                                                "parameters": {"type": "object", "properties": {
+                                                    "query": {"type": "string"}, "category": {"type": "string"}},
+                                                    "required": ["query"]}}}]
+    system = "You are the retrieval agent. Find candidates for each needed category (cake) with the tools."
+    out = json.loads(ask(system, REQUESTS[0], tools=tools))
+    assert [json.loads(args).get("category") for _, args in out] == ["cake"]

@@ -63,11 +63,18 @@ _CAT = r"(?:gift|cake|venue|activit(?:y|ies)|decoration|food|experience)s?"
 _CAT_LIST = re.compile(_CAT + r"(?:\s*(?:,|/|\band\b|,\s*and\b)\s*(?:an?\s+)?" + _CAT + r")+", re.I)
 
 
+_CAT_ONE = re.compile(r"\(\s*(" + _CAT + r")\s*\)", re.I)
+
+
 def _categories_listed(text: str) -> list[str]:
-    """Categories named as a list in ``text`` ("(gift, cake, venue)"); the longest list wins."""
+    """Categories named as a list in ``text`` ("(gift, cake, venue)"); the longest list wins.
+
+    Without a list, a single category in parentheses counts ("each needed category (cake)").
+    """
     lists = [m.group(0).lower() for m in _CAT_LIST.finditer(text or "")]
     if not lists:
-        return []
+        one = _CAT_ONE.search(text or "")
+        return [c for c in CATEGORIES if one and re.search(r"\b" + c[:5], one.group(1).lower())][:1]
     longest = max(lists, key=len)
     found = [(longest.find(c), c) for c in CATEGORIES if re.search(r"\b" + c[:5], longest)]
     return [c for _, c in sorted(found)]

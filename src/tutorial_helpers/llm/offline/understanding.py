@@ -276,12 +276,19 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         if INJECTION.search(text):
             injection_seen = True
         mentioned += [i for i in _ids_in(text, catalog) if i not in mentioned]
+    option_ids = list(sys_ids)
+    if role_hint == "selector" and not option_ids:
+        # a selector chooses among the options it is handed, wherever the orchestrator put them: some
+        # frameworks pass earlier agents' shortlists in the task (user) message, not the system prompt
+        for text in user_texts:
+            option_ids += [i for i in _ids_in(_strip_injection(text), catalog) if i not in option_ids]
+        candidate_ids += [i for i in option_ids if i not in candidate_ids]
 
     # the request: extractor over the person's words, plus request JSON embedded anywhere
     if role_hint == "user_simulator":
         person_texts = tasks or [system_text]
     else:
-        person_texts = [_strip_injection(t) for t in user_texts] + tasks
+        person_texts = [_strip_listings(_strip_injection(t), catalog) for t in user_texts] + tasks
     extraction = _extract([t for t in person_texts if t], today, level)
     base = extraction.request.model_dump() if extraction.request is not None else {}
     embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
@@ -303,7 +310,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         candidate_ids=candidate_ids, mentioned_ids=mentioned, feedback=list(getattr(extraction, "feedback", []) or []),
         missing=missing, problems=list(getattr(extraction, "problems", []) or []),
         unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
-        task_texts=tasks, option_ids=sys_ids,
+        task_texts=tasks, option_ids=option_ids,
     )
 
 
@@ -313,6 +320,17 @@ def _strip_injection(text: str) -> str:
         return text
     parts = re.split(r"(?<=[.!?\n])\s+", text)
     return " ".join(p for p in parts if not INJECTION.search(p))
+
+
+def _strip_listings(text: str, catalog: Any) -> str:
+    """Drop the lines of ``text`` that list catalog items (shortlists or plans passed along by other agents).
+
+    Item names ("Vegan Dinosaur Cake") are the catalog's words, not the person's: read as the
+    request they would add interests or diets nobody asked for.
+    """
+    if not text or not ID_PATTERN.search(text):
+        return text
+    return "\n".join(line for line in text.splitlines() if not _ids_in(line, catalog))
 
 
 def call_key(name: str, args: dict[str, Any]) -> str:
