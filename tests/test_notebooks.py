@@ -161,7 +161,8 @@ def test_notebook_executes_offline(entry, tmp_path):
     for key in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "TUTORIAL_BASE_URL"):
         os.environ.pop(key, None)
     try:
-        pm.execute_notebook(str(src), str(out), parameters={"PROVIDER": "offline"}, cwd=str(NB_DIR),
+        params = {"PROVIDER": "offline", **entry.get("ci_parameters", {})}
+        pm.execute_notebook(str(src), str(out), parameters=params, cwd=str(NB_DIR),
                             kernel_name="python3", progress_bar=False, execution_timeout=600)
     finally:
         os.environ.clear()
