@@ -118,6 +118,19 @@ def find_today(texts: list[str]) -> dt.date:
     return dt.date.today()
 
 
+def strip_today(text: str) -> str:
+    """Drop statements of today's date ("Today is 2026-11-22.") from ``text``.
+
+    Today's date is context, not the party date: the extractor reads every date it sees as the
+    date of the event, so "Today is 2026-11-22. ... on 2026-11-28" must reach it without the first one.
+    """
+    if not text:
+        return text
+    for pat in TODAY_PATTERNS:
+        text = pat.sub(" ", text)
+    return text
+
+
 LABEL = re.compile(r"^\s*[A-Za-z][\w ()/-]{1,40}:", re.M)
 
 
@@ -289,7 +302,8 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         person_texts = tasks or [system_text]
     else:
         person_texts = [_strip_listings(_strip_injection(t), catalog) for t in user_texts] + tasks
-    extraction = _extract([t for t in person_texts if t], today, level)
+    person_texts = [strip_today(t) for t in person_texts]
+    extraction = _extract([t for t in person_texts if t and t.strip()], today, level)
     base = extraction.request.model_dump() if extraction.request is not None else {}
     embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
     # structured request data given in the messages is explicit: it wins over what the reader inferred
