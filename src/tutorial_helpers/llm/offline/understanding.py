@@ -71,9 +71,10 @@ class Context:
     catalog: Any
     task_texts: list[str] = field(default_factory=list)
     option_ids: list[str] = field(default_factory=list)
+    message_ids: list[str] = field(default_factory=list)
 
     def item(self, item_id: str) -> CatalogItem | None:
-        """The catalog item with this id, or ``None``."""
+        """The catalog item with this id (or an item a tool returned that the catalog lacks), or ``None``."""
         if self.catalog is None:
             return None
         try:
@@ -93,6 +94,45 @@ class Context:
     def searched_categories(self) -> set[str]:
         """Categories some tool result already returned items for."""
         return {it.category for it in self.candidates()}
+
+
+#: keys under which tool results give an item's id, name and price
+ID_KEYS: tuple[str, ...] = ("id", "item_id", "itemId", "product_id", "productId", "sku",
+                            *(f"{c}_id" for c in CATEGORIES))
+NAME_KEYS: tuple[str, ...] = ("name", "title", "item_name", "product_name", *(f"{c}_name" for c in CATEGORIES))
+PRICE_KEYS: tuple[str, ...] = ("price", "unit_price", "price_usd", "cost")
+
+
+class ToolAwareCatalog:
+    """The catalog, plus the items tools returned that it lacks (a custom or fake tool's own items).
+
+    ``get`` answers from the catalog first (its truth wins over a tool's claims about the same id),
+    then from the tool items; everything else (``filter``, search, ...) is the catalog's own.
+    """
+
+    def __init__(self, catalog: Any, extra: dict[str, CatalogItem]) -> None:
+        self._catalog = catalog
+        self.extra = dict(extra)
+
+    def get(self, item_id: str) -> CatalogItem | None:
+        """The catalog's item with this id, else the tool's, else ``None``."""
+        found = _lookup(self._catalog, item_id)
+        return found if found is not None else self.extra.get(item_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._catalog, name)
+
+    def __len__(self) -> int:
+        return len(self._catalog)
+
+
+def _lookup(catalog: Any, item_id: str) -> CatalogItem | None:
+    if catalog is None:
+        return None
+    try:
+        return catalog.get(item_id)
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 def get_catalog() -> Any:
@@ -198,16 +238,31 @@ def _exists(catalog: Any, item_id: str) -> bool:
         return False
 
 
-def _ids_in_data(data: Any, catalog: Any) -> list[str]:
-    """Item ids in a parsed tool result: values of "id"/"item_id" keys, in order."""
+def _ids_in_data(data: Any, catalog: Any, extra: dict[str, CatalogItem] | None = None,
+                 hint: str | None = None) -> list[str]:
+    """Item ids in a parsed tool result, in order.
+
+    Ids the catalog has count as they are; an id the catalog lacks counts when its object also gives
+    a name and a price (a custom tool's own item): it is added to ``extra`` as an item built from
+    what the tool said, in category ``hint`` unless the object or the id says otherwise.
+    """
     out: list[str] = []
 
     def walk(x: Any) -> None:
         if isinstance(x, dict):
-            for k in ("id", "item_id"):
+            for k in ID_KEYS:
                 v = x.get(k)
-                if isinstance(v, str) and _exists(catalog, v) and v not in out:
+                if not isinstance(v, (str, int)) or isinstance(v, bool) or str(v) in out:
+                    continue
+                v = str(v)
+                if _exists(catalog, v):
                     out.append(v)
+                elif extra is not None:
+                    item = extra.get(v) or tool_item(v, x, hint or _category_of_key(k))
+                    if item is not None:
+                        extra[v] = item
+                        out.append(v)
+                break
             for v in x.values():
                 walk(v)
         elif isinstance(x, list):
@@ -216,6 +271,72 @@ def _ids_in_data(data: Any, catalog: Any) -> list[str]:
 
     walk(data)
     return out
+
+
+def _category_of_key(key: str) -> str | None:
+    head = key.split("_")[0]
+    return head if head in CATEGORIES else None
+
+
+def _first(d: dict[str, Any], keys: tuple[str, ...], types: tuple[type, ...]) -> Any:
+    for k in keys:
+        v = d.get(k)
+        if isinstance(v, types) and not isinstance(v, bool) and v not in ("", None):
+            return v
+    return None
+
+
+def _str_list(v: Any) -> list[str]:
+    return [str(x).lower() for x in v if isinstance(x, str)] if isinstance(v, list) else []
+
+
+def tool_item(item_id: str, d: dict[str, Any], hint: str | None) -> CatalogItem | None:
+    """An item built from a tool result's object (id, name, price, ...), or ``None`` if it is not one.
+
+    Its category is the object's own, else the id's prefix ("gift-x1"), else ``hint`` (the category
+    the call searched), else "gift". Only what the tool said is kept: nothing is invented.
+    """
+    name = _first(d, NAME_KEYS, (str,))
+    price = _first(d, PRICE_KEYS, (int, float, str))
+    try:
+        price = float(str(price).replace("$", "").replace(",", "")) if price is not None else None
+    except ValueError:
+        price = None
+    if not name or price is None or price < 0:
+        return None
+    prefix = item_id.lower().split("-")[0]
+    raw_cat = str(d.get("category") or "").lower()
+    category = next((c for c in (raw_cat, prefix, hint or "") if c in CATEGORIES), "gift")
+    pricing = d.get("pricing") if d.get("pricing") in ("flat", "per_guest", "per_unit") else "flat"
+    try:
+        rating = min(5.0, max(1.0, float(d.get("rating") or 3.0)))
+    except (TypeError, ValueError):
+        rating = 3.0
+    fields: dict[str, Any] = {
+        "id": item_id, "name": _strip_injection(str(name))[:120] or item_id, "category": category,
+        "description": _strip_injection(str(d.get("description") or name))[:300], "price": round(price, 2),
+        "pricing": pricing, "rating": rating, "review_count": 0,
+        "interests": _str_list(d.get("interests")), "allergens": _str_list(d.get("allergens")),
+        "diet_tags": _str_list(d.get("diet_tags")), "tags": _str_list(d.get("tags")),
+    }
+    for key in ("age_min", "age_max", "capacity", "lead_time_days"):
+        if isinstance(d.get(key), int) and not isinstance(d.get(key), bool):
+            fields[key] = d[key]
+    if isinstance(d.get("city"), str) and d["city"].strip():
+        fields["city"] = d["city"].strip()
+    try:
+        return CatalogItem(**fields)
+    except ValidationError:
+        return None
+
+
+def _call_category(name: str, args: dict[str, Any]) -> str | None:
+    """The category a tool call was about: its ``category`` argument, else a category its name names."""
+    cat = str(args.get("category") or "").lower()
+    if cat in CATEGORIES:
+        return cat
+    low = (name or "").lower()
+    return next((c for c in CATEGORIES if c in low), None)
 
 
 def _extract(texts: list[str], today: dt.date, level: str) -> Any:
@@ -277,10 +398,11 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
     candidate_ids: list[str] = []
     mentioned: list[str] = []
     injection_seen = False
+    tool_items: dict[str, CatalogItem] = {}
     for r in results:
         if r.injected:
             injection_seen = True
-        ids = _ids_in_data(r.data, catalog) if r.data is not None else []
+        ids = _ids_in_data(r.data, catalog, tool_items, _call_category(r.name, r.arguments)) if r.data is not None else []
         ids += [i for i in _ids_in(_strip_injection(r.content), catalog) if i not in ids]
         candidate_ids += [i for i in ids if i not in candidate_ids]
     sys_ids = _ids_in(_strip_injection(system_text), catalog)
@@ -296,6 +418,12 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         for text in user_texts:
             option_ids += [i for i in _ids_in(_strip_injection(text), catalog) if i not in option_ids]
         candidate_ids += [i for i in option_ids if i not in candidate_ids]
+    # ids in the messages that the catalog has (a shortlist the user pasted, items offered before)
+    message_ids = []
+    for text in user_texts + assistant_texts:
+        message_ids += [i for i in _ids_in(_strip_injection(text), catalog) if i not in message_ids]
+    if tool_items and catalog is not None:
+        catalog = ToolAwareCatalog(catalog, tool_items)
 
     # the request: extractor over the person's words, plus request JSON embedded anywhere
     if role_hint == "user_simulator":
@@ -324,7 +452,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         candidate_ids=candidate_ids, mentioned_ids=mentioned, feedback=list(getattr(extraction, "feedback", []) or []),
         missing=missing, problems=list(getattr(extraction, "problems", []) or []),
         unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
-        task_texts=tasks, option_ids=option_ids,
+        task_texts=tasks, option_ids=option_ids, message_ids=message_ids,
     )
 
 
