@@ -43,7 +43,7 @@ import json
 import time
 import warnings
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tutorial_helpers.llm  # noqa: F401  (hygiene: telemetry off before ADK / LiteLLM load)
 from tutorial_helpers import prompts
@@ -72,6 +72,9 @@ from tutorial_helpers.planning.reference import (
     optional_categories,
     required_categories,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tutorial_helpers.llm.providers import Provider
 
 APP_NAME = "birthday_planner"
 USER_ID = "parent"
@@ -155,7 +158,8 @@ def _ids_deep(payload: Any) -> list[str]:
             return ids_in(payload)
     if isinstance(payload, dict):
         own = [payload["id"]] if isinstance(payload.get("id"), str) else []
-        return own + [i for v in payload.values() if isinstance(v, (str, list, dict)) for i in _ids_deep(v)]
+        rest = [v for k, v in payload.items() if k != "id" and isinstance(v, (str, list, dict))]
+        return own + [i for v in rest for i in _ids_deep(v)]
     if isinstance(payload, list):
         return [i for v in payload for i in _ids_deep(v)]
     return []
@@ -170,14 +174,14 @@ class AdkBirthdayTeam:
 
     Args:
         request: the validated request (hard constraints come from here).
-        provider: the LLM provider name (default: from settings).
+        provider: the LLM provider name or a :class:`~tutorial_helpers.llm.providers.Provider` (default: settings).
         seed: passed to the model for deterministic runs.
         catalog: the catalog (default: the shipped one).
         use_mcp: retrieve through the project's MCP server (``McpToolset`` over stdio) instead of
             ``FunctionTool`` wrappers of the same Python functions.
     """
 
-    def __init__(self, request: BirthdayRequest, provider: str | None = None, seed: int = 0, catalog: Any = None,
+    def __init__(self, request: BirthdayRequest, provider: str | Provider | None = None, seed: int = 0, catalog: Any = None,
                  use_mcp: bool = False) -> None:
         from tutorial_helpers.llm import UsageMeter, get_provider
 
@@ -592,13 +596,13 @@ def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
-async def arun(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
+async def arun(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
                use_mcp: bool = False) -> FrameworkRun:
     """Async version of :func:`run` (``await arun(...)`` in a notebook)."""
     return await AdkBirthdayTeam(request, provider=provider, seed=seed, use_mcp=use_mcp).arun(text)
 
 
-def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
+def run(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
         use_mcp: bool = False) -> FrameworkRun:
     """Plan with the ADK team and return everything it produced.
 
