@@ -160,9 +160,15 @@ def select_plan(ctx: Context, categories: list[str] | None = None) -> list[PlanI
     n = guests(ctx.request)
     if ctx.level == "full" and ctx.catalog is not None:
         try:
-            from tutorial_helpers.planning.reference import assemble_plan
+            from tutorial_helpers.planning.reference import assemble_plan, required_categories
 
-            plan = assemble_plan(ctx.request, pools, ctx.catalog, required=[c for c in cats if pools[c]], optional=[])
+            # with a known request (its city), its required categories must fit and the other options
+            # are extras, dropped first when the budget does not stretch to them
+            have = [c for c in cats if pools[c]]
+            must = set(required_categories(ctx.request)) if ctx.request.city else set(have)
+            required = [c for c in have if c in must] or have
+            optional = [c for c in have if c not in required]
+            plan = assemble_plan(ctx.request, pools, ctx.catalog, required=required, optional=optional)
             if plan.items:
                 return list(plan.items)
         except ImportError:
