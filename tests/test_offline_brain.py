@@ -287,3 +287,67 @@ def test_retriever_searches_the_single_category_its_prompt_names() -> None:
     system = "You are the retrieval agent. Find candidates for each needed category (cake) with the tools."
     out = json.loads(ask(system, REQUESTS[0], tools=tools))
     assert [json.loads(args).get("category") for _, args in out] == ["cake"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Tool arguments for parameters whose names are not request fields
+# ------------------------------------------------------------------------------------------------
+
+def _tool(name: str, description: str, props: dict, required: list[str]) -> dict:
+    return {"type": "function", "function": {"name": name, "description": description, "parameters": {
+        "type": "object", "properties": props, "required": required}}}
+
+
+def _calls(system: str | None, user: str | list[dict], tools: list[dict], **kw) -> list[tuple[str, dict]]:
+    out = json.loads(ask(system, user, tools=tools, **kw))
+    assert isinstance(out, list), out
+    return [(name, json.loads(args)) for name, args in out]
+
+
+PLACEHOLDER = re.compile(r"chosen to fit|to fit the request", re.I)
+
+
+@pytest.mark.parametrize("tool", [
+    _tool("find_gifts", "Search the gift catalog for items that match an interest and cost at most max_price.",
+          {"interest": {"type": "string"}, "max_price": {"type": "number", "default": 100.0}}, ["interest"]),
+    _tool("lookup_presents", "Look up presents.",
+          {"hobby": {"type": "string"}, "price_limit": {"type": "number"}}, ["hobby", "price_limit"]),
+    _tool("giftSearch", "Gift search.", {"theme": {"type": "string", "description": "what the child is into"},
+                                         "maxPrice": {"type": "number"}}, ["theme"]),
+])
+def test_gift_tool_arguments_map_paraphrased_parameters(tool: dict) -> None:
+    user = "Gift ideas for my son Leo, he turns 8 and loves dinosaurs; under $30 please."
+    calls = _calls("You recommend birthday gifts. Use the tools.", user, [tool])
+    name, args = calls[0]
+    assert name == tool["function"]["name"]
+    text_args = [v for v in args.values() if isinstance(v, str)]
+    assert text_args and not any(PLACEHOLDER.search(v) for v in text_args)
+    assert "dinosaurs" in text_args[0]
+    prices = [v for v in args.values() if isinstance(v, (int, float))]
+    assert prices and 0 < prices[0] <= 30
+
+
+def test_search_tool_arguments_map_synonyms_of_every_request_field() -> None:
+    props = {"keywords": {"type": "string"}, "kind": {"type": "string", "enum": ["gift", "cake", "venue"]},
+             "town": {"type": "string"}, "when": {"type": "string"}, "party_size": {"type": "integer"},
+             "years": {"type": "integer"}, "allergies": {"type": "array", "items": {"type": "string"}},
+             "budget": {"type": "number"}}
+    tool = _tool("browse_party_supplies", "Browse the party catalog for products.", props, ["keywords"])
+    calls = _calls(None, REQUESTS[0], [tool])
+    by_kind = {args.get("kind"): args for _, args in calls}
+    assert {"gift", "cake", "venue"} <= set(by_kind)
+    cake = by_kind["cake"]
+    assert cake["town"] == "Austin" and cake["when"] == "2026-11-28" and "peanuts" in cake["allergies"]
+    assert 0 < cake["budget"] < 400 and cake["keywords"] and not PLACEHOLDER.search(cake["keywords"])
+    assert by_kind["gift"]["years"] == 8
+    assert by_kind["venue"]["party_size"] == 12
+
+
+def test_required_string_with_no_request_value_gets_a_short_value_not_a_sentence() -> None:
+    tool = _tool("find_ideas", "Find ideas.", {"style": {"type": "string"}, "mood": {"type": "string"}},
+                 ["style", "mood"])
+    calls = _calls(None, REQUESTS[0], [tool], tool_choice="required")
+    for _, args in calls:
+        for v in args.values():
+            assert isinstance(v, str) and v.strip() and len(v) <= 40 and not PLACEHOLDER.search(v), v
+

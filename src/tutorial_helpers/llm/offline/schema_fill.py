@@ -91,6 +91,15 @@ class SchemaFiller:
         return n in ("totalcost", "total", "estimatedtotal", "totalprice", "estimatedcost")
 
     def sentence(self, name: str) -> str:
+        """Free text for a field called ``name``: the role's own text when the name says what it is."""
+        text = self.specific_sentence(name)
+        if text is not None:
+            return text
+        words = re.sub(r"[_\-]+", " ", name).strip()
+        return f"{words.capitalize()} chosen to fit the request." if words else "Chosen to fit the request."
+
+    def specific_sentence(self, name: str) -> str | None:
+        """The text for a field whose name says what it holds (verdict, question, summary, ...), else ``None``."""
         n = _norm(name)
         if self.role == "router" or n in ("route", "tier", "model", "choice", "decision"):
             from tutorial_helpers.llm.offline.roles import write_router
@@ -127,8 +136,7 @@ class SchemaFiller:
             return "14:00"
         if n in ("what",):
             return "Party starts"
-        words = re.sub(r"[_\-]+", " ", name).strip()
-        return f"{words.capitalize()} chosen to fit the request." if words else "Chosen to fit the request."
+        return None
 
     # -- the walk -------------------------------------------------------------------------------------
     def resolve(self, schema: Any) -> dict[str, Any]:

@@ -87,9 +87,127 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+#: request slot -> words that name it in a parameter's name or description (singular, lower case)
+SLOT_WORDS: dict[str, set[str]] = {
+    "itemname": {"item_name", "gift_name", "product_name", "title"},
+    "interests": {"interest", "hobby", "theme", "topic", "passion", "like", "fan", "into"},
+    "maxprice": {"price", "under", "max", "maximum", "cap", "ceiling", "upto", "cost", "spend", "afford", "cheaper"},
+    "budget": {"budget"},
+    "city": {"city", "location", "town", "where", "place", "area", "locality"},
+    "date": {"date", "when", "day", "on"},
+    "guests": {"guest", "people", "headcount", "party_size", "size", "attendee", "kid", "child", "person", "invitee"},
+    "age": {"age", "year", "old"},
+    "avoidallergens": {"allergy", "allergie", "allergen", "avoid", "exclude", "free", "without"},
+    "dietary": {"diet", "dietary", "vegan", "vegetarian", "halal", "kosher"},
+    "itemid": {"item", "id", "product", "sku", "gift_id", "option", "choice", "selection"},
+    "query": {"query", "q", "search", "keyword", "text", "term", "phrase", "look", "what"},
+    "category": {"category", "type", "kind"},
+    "recipientname": {"name", "recipient", "who", "child_name"},
+}
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def _wordset(text: str) -> set[str]:
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text or "")
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    out = {_stem(w) for w in words}
+    out |= {f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)}  # "party_size", "gift_id"
+    return out
+
+
+def param_slot(name: str, description: str = "") -> str | None:
+    """The request slot a tool parameter stands for, by word overlap and synonyms.
+
+    The parameter's own name weighs three times its description: ``hobby`` -> ``interests``,
+    ``price_limit`` -> ``maxprice``, ``town`` -> ``city``, ``party_size`` -> ``guests``.
+    Returns ``None`` when nothing overlaps.
+    """
+    name_words, desc_words = _wordset(name), _wordset(description)
+    best, best_score = None, 0.0
+    for slot, words in SLOT_WORDS.items():
+        score = 3.0 * len(words & name_words) + 0.5 * len(words & desc_words)
+        if score > best_score:
+            best, best_score = slot, score
+    return best if best_score >= 1.0 else None
+
+
+def budget_share(ctx: Context, category: str | None) -> float | None:
+    """The part of the budget one item of ``category`` may take (per guest for food).
+
+    The shares of the needed categories are scaled to add up to the whole budget, so a request
+    for a gift alone may spend all of it ("under $30" -> 30).
+    """
+    r = ctx.request
+    if r.budget is None:
+        return None
+    cats = g.needed_categories(ctx)
+    if category is None:
+        if len(cats) != 1:
+            return float(r.budget)
+        category = cats[0]
+    total = sum(g.BUDGET_SHARE.get(c, 0.3) for c in cats if c != category) + g.BUDGET_SHARE.get(category, 0.3)
+    share = min(1.0, g.BUDGET_SHARE.get(category, 0.3) / total) * r.budget
+    if category in FOOD_CATEGORIES:
+        share /= g.guests(r)
+    return round(share, 2)
+
+
 def slot_value(name: str, ctx: Context, category: str | None = None, item_ids: list[str] | None = None,
-               kind: str | None = None) -> Any:
-    """The value for a tool parameter called ``name`` (``_MISSING`` when nothing fits)."""
+               kind: str | None = None, description: str = "", many: bool = False) -> Any:
+    """The value for a tool parameter called ``name`` (``_MISSING`` when nothing fits).
+
+    Known names are read directly; any other name is mapped to a request slot by
+    :func:`param_slot` (its words and description), e.g. ``hobby`` -> the interests.
+
+    Args:
+        name: the parameter's name.
+        ctx: the understood conversation.
+        category: the category this call is about (a search for cakes), if any.
+        item_ids: the ids this call is about (availability or budget checks), if any.
+        kind: the tool's kind ("search", "availability", "budget", "ask", "final").
+        description: the parameter's description.
+        many: whether the parameter takes a list (an array type).
+    """
+    v = _slot_value(name, ctx, category, item_ids, kind)
+    if v is not _MISSING:
+        return v
+    slot = param_slot(name, description)
+    if slot is None or slot == _norm(name):
+        return _MISSING
+    if slot == "interests":
+        interests = list(ctx.request.interests)
+        if not interests:
+            return _MISSING
+        return interests if many or _stem(_norm(name)) != _norm(name) else interests[0]
+    if slot == "itemid":
+        return _slot_value("itemids" if many else "itemid", ctx, category, item_ids, kind)
+    if slot == "itemname":
+        ids = item_ids or _collected_ids(ctx, category)
+        item = ctx.item(ids[0]) if ids else None
+        return item.name if item is not None else _MISSING
+    if slot == "recipientname":
+        return ctx.request.recipient_name or _MISSING
+    return _slot_value(slot, ctx, category, item_ids, kind)
+
+
+def _collected_ids(ctx: Context, category: str | None) -> list[str]:
+    """Ids to act on when a call names none: trusted candidates, else ids in messages, else the grounded plan."""
+    ids = [i.id for i in ctx.candidates(category)]
+    if not ids:
+        ids = [i for i in ctx.message_ids if (it := ctx.item(i)) is not None and category in (None, it.category)]
+    if not ids:
+        ids = [p.id for p in g.select_plan(ctx, [category] if category else None)]
+    return ids
+
+
+def _slot_value(name: str, ctx: Context, category: str | None = None, item_ids: list[str] | None = None,
+                kind: str | None = None) -> Any:
     n = _norm(name)
     r = ctx.request
     if n in ("query", "q", "text", "keywords", "search", "searchquery", "searchterms", "terms", "description", "prompt",
@@ -106,13 +224,9 @@ def slot_value(name: str, ctx: Context, category: str | None = None, item_ids: l
         return category if category else _MISSING
     if n in ("city", "location", "where"):
         return r.city if r.city and (category is None or category in LOCAL_CATEGORIES) else _MISSING
-    if n in ("maxprice", "pricemax", "maxunitprice", "maxcost", "priceupto", "pricelimit"):
-        if r.budget is None or category is None:
-            return _MISSING
-        share = g.BUDGET_SHARE.get(category, 0.3) * r.budget
-        if category in FOOD_CATEGORIES:
-            share /= g.guests(r)
-        return round(share, 2)
+    if n in ("maxprice", "pricemax", "maxunitprice", "maxcost", "priceupto", "pricelimit", "under", "priceunder"):
+        share = budget_share(ctx, category)
+        return share if share is not None else _MISSING
     if n in ("age", "recipientage", "childage", "ageyears"):
         return r.recipient_age if r.recipient_age is not None and (category is None or category in AGED_CATEGORIES) else _MISSING
     if n in ("mincapacity", "capacity", "minguests"):
@@ -129,10 +243,17 @@ def slot_value(name: str, ctx: Context, category: str | None = None, item_ids: l
     if n in ("interests", "hobbies", "likes", "interestsany"):
         return list(r.interests) if r.interests else _MISSING
     if n in ("itemid", "id", "productid", "sku", "item"):
-        return item_ids[0] if item_ids else _MISSING
+        ids = item_ids or _collected_ids(ctx, category)
+        return ids[0] if ids else _MISSING
     if n in ("itemids", "ids", "productids", "items", "selecteditems", "selectedids"):
-        return list(item_ids) if item_ids else _MISSING
-    if n in ("budget", "maxbudget", "totalbudget", "budgetusd"):
+        ids = item_ids or _collected_ids(ctx, category)
+        return list(ids) if ids else _MISSING
+    if n in ("budget", "maxbudget", "budgetusd", "budgetlimit"):
+        if kind == "search" and category is not None:  # a search's budget is what one item may cost
+            share = budget_share(ctx, category)
+            return share if share is not None else _MISSING
+        return r.budget if r.budget is not None else _MISSING
+    if n in ("totalbudget",):
         return r.budget if r.budget is not None else _MISSING
     if n in ("k", "limit", "topk", "n", "numresults", "maxresults", "count"):
         return 5
@@ -187,15 +308,48 @@ def fill_arguments(tool: ToolProfile, ctx: Context, category: str | None = None,
     required = set(tool.parameters.get("required") or [])
     out: dict[str, Any] = {}
     for name, schema in tool.props.items():
-        v = slot_value(name, ctx, category, item_ids, kind)
+        schema = filler.resolve(schema if isinstance(schema, dict) else {})
+        many = _is_array(schema, filler)
+        v = slot_value(name, ctx, category, item_ids, kind, str(schema.get("description") or ""), many)
         if v is not _MISSING:
-            v = _coerce(v, schema if isinstance(schema, dict) else {}, filler)
-        if v is _MISSING or v is None:
+            v = _coerce(v, schema, filler)
+        if v is _MISSING or v is None or v == []:
             if name not in required:
                 continue
-            v = None if filler._nullable(schema) else filler.value(schema, name)
+            v = _required_default(name, schema, ctx, category, filler)
         out[name] = v
     return out
+
+
+def _is_array(schema: dict[str, Any], filler: SchemaFiller) -> bool:
+    types = [schema.get("type")] + [filler.resolve(b).get("type") for b in schema.get("anyOf", []) + schema.get("oneOf", [])]
+    return "array" in types or any(isinstance(t, list) and "array" in t for t in types)
+
+
+def _required_default(name: str, schema: dict[str, Any], ctx: Context, category: str | None,
+                      filler: SchemaFiller) -> Any:
+    """A value for a required parameter nothing in the request fills: short and sensible, never a sentence."""
+    if "default" in schema:
+        return schema["default"]
+    if filler._nullable(schema):
+        return None
+    s = dict(schema)
+    branches = [filler.resolve(b) for b in s.get("anyOf", []) + s.get("oneOf", [])]
+    if branches:
+        s = next((b for b in branches if b.get("type") != "null"), s)
+    t = s.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), None)
+    if t == "string" and "enum" not in s and "format" not in s:
+        said = filler.specific_sentence(name)  # "question" -> the asker's question
+        if said is not None:
+            return said
+        r = ctx.request
+        words = (category or _first_category(ctx) or "gift").replace("_", " ")
+        value = f"{r.interests[0]} {words}" if r.interests else words
+        hi = s.get("maxLength")
+        return value[: int(hi)] if hi else value
+    return filler.value(s, name)
 
 
 # ------------------------------------------------------------------------------------------------
