@@ -170,7 +170,8 @@ class NativePlanner:
 
     def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]], feedback: str = "") -> BirthdayPlan:
         system = prompts.SELECTOR.format(budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
-        user = "Choose the plan." + (f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
+        user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
+            f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
         try:
             sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], Selection)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
