@@ -351,3 +351,123 @@ def test_required_string_with_no_request_value_gets_a_short_value_not_a_sentence
         for v in args.values():
             assert isinstance(v, str) and v.strip() and len(v) <= 40 and not PLACEHOLDER.search(v), v
 
+
+def test_item_parameter_gets_a_collected_id(cat) -> None:
+    from tutorial_helpers.tools import item_summary
+
+    gifts = [i for i in cat.filter(category="gift", age=8) if "painting" in i.interests][:3]
+    details = _tool("gift_details", "Full details of one gift.", {"product_id": {"type": "string"}}, ["product_id"])
+    messages = [{"role": "user", "content": "Just a gift for Maya, 8, loves painting, budget $60."},
+                {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {
+                    "name": "search_gifts", "arguments": "{}"}}]},
+                {"role": "tool", "tool_call_id": "c1", "content": json.dumps([item_summary(i) for i in gifts])}]
+    calls = _calls(None, messages, [details], tool_choice={"type": "function", "function": {"name": "gift_details"}})
+    assert calls[0][1]["product_id"] in {i.id for i in gifts}
+
+
+# ------------------------------------------------------------------------------------------------
+# Structured output grounded in the conversation's ids
+# ------------------------------------------------------------------------------------------------
+
+def _schema_reply(messages: list[dict], schema: dict, model: str = "offline-large") -> dict:
+    rf = {"type": "json_schema", "json_schema": {"name": "Out", "schema": schema, "strict": True}}
+    text = ask(None, messages, model=model, response_format=rf)
+    return json.loads(text)
+
+
+def _obj(props: dict, required: list[str] | None = None) -> dict:
+    return {"type": "object", "properties": props, "required": required or list(props), "additionalProperties": False}
+
+
+S = {"type": "string"}
+N = {"type": "number"}
+
+
+def _fake_search(user: str, items: list[dict], tool: str = "search_gifts") -> list[dict]:
+    return [{"role": "system", "content": "Pick one gift for the child."}, {"role": "user", "content": user},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {
+                "name": tool, "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": json.dumps(items)}]
+
+
+@pytest.mark.parametrize("model", ["offline-small", "offline-large"])
+@pytest.mark.parametrize("schema,id_field,name_field,price_field", [
+    (_obj({"item_id": S, "reason": S}), "item_id", None, None),
+    (_obj({"gift_id": S, "gift_name": S, "price": N, "why": S}), "gift_id", "gift_name", "price"),
+    (_obj({"product_id": S, "title": S}), "product_id", "title", None),
+    (_obj({"choice": _obj({"sku": S, "name": S, "unit_price": N})}), "choice.sku", "choice.name", "choice.unit_price"),
+    (_obj({"id": S, "name": S}), "id", "name", None),
+])
+def test_structured_pick_uses_a_tool_result_id_with_its_catalog_name_and_price(schema, id_field, name_field,
+                                                                                price_field, model, cat) -> None:
+    from tutorial_helpers.tools import item_summary
+
+    gifts = [i for i in cat.filter(category="gift", age=8) if "painting" in i.interests and i.price <= 60][3:6]
+    out = _schema_reply(_fake_search("Maya turns 8 and loves painting; budget $60 for a gift.",
+                                     [item_summary(i) for i in gifts]), schema, model)
+
+    def get(path: str):
+        v = out
+        for part in path.split("."):
+            v = v[part]
+        return v
+
+    chosen = cat.get(get(id_field))
+    assert chosen is not None and chosen.id in {i.id for i in gifts}
+    if name_field:
+        assert get(name_field) == chosen.name
+    if price_field:
+        assert get(price_field) == pytest.approx(chosen.price)
+
+
+def test_structured_pick_uses_ids_given_in_the_message_when_no_tool_ran(cat) -> None:
+    gift = cat.get("gift-0002")
+    user = f"Pick one gift for Maya, 8, who loves dinosaurs, under $30. Candidates: {gift.id} Dino Dig Kit $25."
+    out = _schema_reply([{"role": "system", "content": "Pick one gift."}, {"role": "user", "content": user}],
+                        _obj({"item_id": S, "item_name": S, "reason": S}))
+    assert out["item_id"] == gift.id and out["item_name"] == gift.name
+    assert not PLACEHOLDER.search(out["reason"])
+
+
+def test_structured_ids_per_category_and_id_arrays_are_real(cat) -> None:
+    schema = _obj({"gift_id": S, "cake_id": S, "venue_id": S, "recommended_ids": {"type": "array", "items": S},
+                   "skus": {"type": "array", "items": S}})
+    out = _schema_reply([{"role": "user", "content": REQUESTS[0]}], schema)
+    for field in ("gift_id", "cake_id", "venue_id"):
+        item = cat.get(out[field])
+        assert item is not None and item.category == field.split("_")[0]
+    for field in ("recommended_ids", "skus"):
+        assert out[field] and all(cat.get(i) is not None for i in out[field])
+
+
+def test_fake_tool_catalog_id_keeps_the_catalog_name_and_unknown_ids_keep_the_tools(cat) -> None:
+    real = cat.get("gift-0001")
+    items = [{"id": real.id, "name": "Dino Dig Kit", "price": 25.0},
+             {"id": "DINO-7", "name": "Volcano Dino Lab", "price": 19.0}]
+    user = "Gift ideas for my son Leo, he turns 8 and loves dinosaurs; under $30 please."
+    messages = _fake_search(user, items, tool="find_gifts")
+    messages[0] = {"role": "system", "content": RECOMMENDERS[0]}
+    text = ask(None, messages)
+    ids = set(re.findall(r"\b(?:gift-\d+|DINO-7)\b", text))
+    assert ids and ids <= {real.id, "DINO-7"}  # grounded in the tool result, nothing invented
+    assert "Dino Dig Kit" not in text  # the catalog's truth about gift-0001 wins
+    if real.id in ids:
+        assert real.name in text
+    if "DINO-7" in ids:
+        assert "Volcano Dino Lab" in text
+    out = _schema_reply(messages, {"type": "object", "properties": {
+        "picks": {"type": "array", "items": _obj({"item_id": S, "name": S, "price": N})}}, "required": ["picks"]})
+    for p in out["picks"]:
+        assert p["item_id"] in {real.id, "DINO-7"}
+        assert p["name"] == (real.name if p["item_id"] == real.id else "Volcano Dino Lab")
+        assert p["price"] == pytest.approx(real.price if p["item_id"] == real.id else 19.0)
+
+
+def test_answer_after_a_fake_tool_with_only_unknown_ids_names_them_as_returned() -> None:
+    items = [{"product_id": "P-100", "title": "Glow Paint Set", "price": 24.0, "category": "gift"},
+             {"product_id": "P-200", "title": "Easel Deluxe", "price": 41.0, "category": "gift"}]
+    messages = _fake_search("Just a gift for Maya, 8, loves painting, budget $60.", items, tool="shop_lookup")
+    messages[0] = {"role": "system", "content": RECOMMENDERS[1]}
+    text = ask(None, messages)
+    assert "P-100" in text and "Glow Paint Set" in text
+    assert not ID_RE.search(text)  # no catalog id that no tool returned

@@ -25,6 +25,8 @@ from tutorial_helpers.domain import (
 from tutorial_helpers.llm.offline.understanding import Context
 
 DEFAULT_GUESTS = 10
+#: tag of an item built from a tool result that the catalog lacks (see ``understanding.tool_item``)
+TOOL_TAG = "tool-result"
 #: share of the budget a single category may take when a tool asks for a max price
 BUDGET_SHARE = {"venue": 0.45, "cake": 0.2, "gift": 0.3, "activity": 0.3, "food": 0.25, "decoration": 0.1,
                 "experience": 0.35}
@@ -106,16 +108,21 @@ def breaks(item: CatalogItem, request: BirthdayRequest) -> list[str]:
 
 def _excluded(ctx: Context) -> set[str]:
     """Ids the person rejected ("she already has that", "too expensive") or that the assistant offered before."""
-    if not ({"already_has", "too_expensive", "dislike"} & set(ctx.feedback)):
+    if not ({"already_has", "too_expensive", "dislike", "different_gift"} & set(ctx.feedback)):
         return set()
     ids = set(ctx.mentioned_ids)
     return ids
 
 
 def pool(ctx: Context, category: str, k: int = 20) -> list[CatalogItem]:
-    """Acceptable items of ``category``: from the conversation's candidates, else from the catalog."""
+    """Acceptable items of ``category``: from the conversation's candidates (tool results, option lists),
+    else catalog items named in the messages (a pasted shortlist, items offered before), else the catalog."""
     excluded = _excluded(ctx)
     found = [i for i in ctx.candidates(category) if not breaks(i, ctx.request) and i.id not in excluded]
+    if found:
+        return _order(found, ctx)[:k]
+    named = [ctx.item(i) for i in ctx.message_ids if i not in excluded]
+    found = [i for i in named if i is not None and i.category == category and not breaks(i, ctx.request)]
     if found:
         return _order(found, ctx)[:k]
     if ctx.catalog is None:
@@ -144,7 +151,9 @@ def _order(items: list[CatalogItem], ctx: Context) -> list[CatalogItem]:
 
 
 def why(item: CatalogItem, request: BirthdayRequest) -> str:
-    """One sentence on why ``item`` fits."""
+    """One sentence on why ``item`` fits (for an item only a tool knows, what the tool said)."""
+    if TOOL_TAG in item.tags:
+        return f"{item.name} was returned by the tool at {money(item.price)}."
     try:
         from tutorial_helpers.planning.reference import why_item
 

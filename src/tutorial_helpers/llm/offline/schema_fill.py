@@ -13,12 +13,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tutorial_helpers.domain import CatalogItem, PlanItem
+from tutorial_helpers.domain import CATEGORIES, CatalogItem, PlanItem
 from tutorial_helpers.llm.offline import grounding as g
 from tutorial_helpers.llm.offline.understanding import Context
 
-ITEM_LIST_NAMES = re.compile(r"item|choice|selection|pick|recommend|product|candidate|option|gift|plan|line|result", re.I)
-ITEM_KEYS = {"id", "item_id", "itemid", "product_id", "sku"}
+ITEM_LIST_NAMES = re.compile(r"item|choice|selection|pick|recommend|product|candidate|option|plan|line|result|sku|"
+                             + "|".join(CATEGORIES), re.I)
+ITEM_KEYS = {"id", "itemid", "productid", "sku"}
+_CATS = "|".join(CATEGORIES)
+#: a field about one chosen item, by its normalised name: "item_id", "gift_id", "product_name", "cake_price"
+ITEM_FIELD = re.compile(
+    rf"(?P<pre>(?:selected|chosen|recommended|best|top|picked|final)?(?:item|product|{_CATS}|pick|choice|selection)?)"
+    r"(?P<what>id|sku|name|title|price|unitprice)")
 _MISSING = object()
 
 
@@ -43,6 +49,30 @@ class SchemaFiller:
             self._plan = g.select_plan(self.ctx)
         return self._plan
 
+    def choice(self, category: str | None = None) -> PlanItem | None:
+        """The one item a single-item field names: a plan item a tool returned, else one named in the
+        messages, else the plan's first (of ``category`` when given). Always a grounded item."""
+        plan = [p for p in self.plan() if category in (None, p.category)]
+        if not plan and category is not None:
+            plan = g.select_plan(self.ctx, [category])
+        for trusted in (self.ctx.candidate_ids, self.ctx.message_ids):
+            for p in plan:
+                if p.id in trusted:
+                    return p
+        return plan[0] if plan else None
+
+    def _item_field(self, n: str) -> Any:
+        """The value of a field about one chosen item ("gift_id", "product_name"), ``_MISSING`` if not one."""
+        m = ITEM_FIELD.fullmatch(n)
+        if m is None or not m["pre"] and (not self._stack or m["what"] not in ("id", "sku")):
+            return _MISSING
+        cat = next((c for c in CATEGORIES if c in m["pre"]), None)
+        p = self._stack[-1] if self._stack and cat in (None, self._stack[-1].category) else self.choice(cat)
+        if p is None:
+            return _MISSING
+        return {"id": p.id, "sku": p.id, "name": p.name, "title": p.name, "price": p.unit_price,
+                "unitprice": p.unit_price}[m["what"]]
+
     def critic(self) -> list[str]:
         from tutorial_helpers.llm.offline.roles import critic_problems
 
@@ -52,6 +82,9 @@ class SchemaFiller:
         """The value known for a field called ``name`` (``_MISSING`` when nothing fits)."""
         n = _norm(name)
         r = self.ctx.request
+        item_value = self._item_field(n)
+        if item_value is not _MISSING:
+            return item_value
         if self._stack:
             p = self._stack[-1]
             item = self.ctx.item(p.id)
@@ -243,14 +276,32 @@ class SchemaFiller:
         props: dict[str, Any] = schema.get("properties") or {}
         required = set(schema.get("required") or [])
         out: dict[str, Any] = {}
-        for prop, sub in props.items():
-            v = self.value(sub, prop, prop in required)
-            if v is None and prop not in required and not self._nullable(sub):
-                continue
-            out[prop] = v
+        chosen = self._object_item(props)
+        if chosen is not None:
+            self._stack.append(chosen)
+        try:
+            for prop, sub in props.items():
+                v = self.value(sub, prop, prop in required)
+                if v is None and prop not in required and not self._nullable(sub):
+                    continue
+                out[prop] = v
+        finally:
+            if chosen is not None:
+                self._stack.pop()
         if not props and isinstance(schema.get("additionalProperties"), dict):
             return {}
         return out
+
+    def _object_item(self, props: dict[str, Any]) -> PlanItem | None:
+        """For an object about one item (one id field, like ``{item_id, name, price, reason}``), that item."""
+        if self._stack:
+            return None
+        id_props = [p for p in props if (m := ITEM_FIELD.fullmatch(_norm(p))) and m["what"] in ("id", "sku")]
+        if len(id_props) != 1 or self.resolve(props[id_props[0]]).get("type") not in ("string", None):
+            return None
+        pre = ITEM_FIELD.fullmatch(_norm(id_props[0]))["pre"]  # type: ignore[index]
+        cat = next((c for c in CATEGORIES if c in pre), None)
+        return self.choice(cat)
 
     def _nullable(self, schema: Any) -> bool:
         s = self.resolve(schema)
@@ -263,9 +314,10 @@ class SchemaFiller:
         items = self.resolve(schema.get("items") or {})
         n = _norm(name)
         props = {_norm(p) for p in (items.get("properties") or {})}
-        if props & ITEM_KEYS:
+        if props & ITEM_KEYS or any((m := ITEM_FIELD.fullmatch(p)) and m["what"] in ("id", "sku") for p in props):
             return "items"
-        if items.get("type") == "string" and ("ids" in n or n.endswith("id") or "items" in n) and ITEM_LIST_NAMES.search(name or ""):
+        if items.get("type") == "string" and ("ids" in n or n.endswith("id") or "items" in n or "sku" in n) \
+                and ITEM_LIST_NAMES.search(name or ""):
             return "ids"
         if items.get("type") == "string" and n in ("itemids", "ids", "selectedids", "productids", "recommendedids"):
             return "ids"
@@ -286,7 +338,11 @@ class SchemaFiller:
                 finally:
                     self._stack.pop()
         elif kind == "ids":
-            out = [p.id for p in self.plan()]
+            cat = next((c for c in CATEGORIES if c in _norm(name)), None)
+            chosen = [p for p in self.plan() if cat in (None, p.category)]
+            if not chosen and cat is not None:
+                chosen = g.select_plan(self.ctx, [cat])
+            out = [p.id for p in chosen]
         else:
             n = _norm(name)
             k = self.known(name)

@@ -317,7 +317,7 @@ def tool_item(item_id: str, d: dict[str, Any], hint: str | None) -> CatalogItem 
         "description": _strip_injection(str(d.get("description") or name))[:300], "price": round(price, 2),
         "pricing": pricing, "rating": rating, "review_count": 0,
         "interests": _str_list(d.get("interests")), "allergens": _str_list(d.get("allergens")),
-        "diet_tags": _str_list(d.get("diet_tags")), "tags": _str_list(d.get("tags")),
+        "diet_tags": _str_list(d.get("diet_tags")), "tags": [*_str_list(d.get("tags")), "tool-result"],
     }
     for key in ("age_min", "age_max", "capacity", "lead_time_days"):
         if isinstance(d.get(key), int) and not isinstance(d.get(key), bool):
