@@ -1,0 +1,114 @@
+"""The birthday planner rebuilt idiomatically in CrewAI (``--framework crewai``).
+
+The same roles, tools, output and guardrail as the native planner
+(:mod:`tutorial_helpers.planning.native`), arranged the CrewAI way:
+
+.. code-block:: text
+
+    Flow (BirthdayFlow, typed state)
+      @start   understand            request-understanding Agent, kickoff(response_format=ExtractedRequest)
+      @listen  shortlist_and_choose  Crew, sequential process:
+                                       gift / cake / venue specialists (search_catalog tool, async tasks,
+                                       grounding task guardrail) -> coordinator (context=[...],
+                                       output_pydantic=Selection)
+      @router  review                guardrail + critic Agent -> "approved" | "needs_revision"
+      @listen  revise                coordinator Agent again, told the problems (once)
+      @listen  explain               explainer Agent
+
+About 10 model calls per plan: 1 extractor, 2 per specialist (search, then answer), 1 coordinator,
+1 critic, 1 explainer (+1 when the guardrail sends the plan back). Usage is captured per agent by the
+:class:`~tutorial_helpers.llm.UsageMeter` (each agent's ``crewai.LLM`` reports under its own name).
+
+Example::
+
+    from tutorial_helpers.frameworks import crewai_planner
+    from tutorial_helpers.planners import parse_text
+    request, _ = parse_text(text, today)
+    result = crewai_planner.run(text, request)      # FrameworkRun: plan, trace, per_agent usage
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
+from tutorial_helpers.frameworks import crewai_team  # noqa: F401  (hygiene before CrewAI loads)
+from tutorial_helpers.frameworks.common import FrameworkRun, finish_plan
+from tutorial_helpers.frameworks.crewai_team.crew import SPECIALISTS, assign_categories, build_crew
+from tutorial_helpers.frameworks.crewai_team.flow import BirthdayFlow, PlanState
+from tutorial_helpers.frameworks.crewai_team.session import AGENT_TIERS, Session
+from tutorial_helpers.frameworks.crewai_team.tools import crewai_tool, crewai_tools
+
+FRAMEWORK = "crewai"
+
+#: the topology, for drawing: flow steps and agents as nodes, (from, to, label) edges
+AGENT_GRAPH: dict[str, list[Any]] = {
+    "nodes": ["user", "extractor", "gift specialist", "cake specialist", "venue specialist", "catalog tools",
+              "coordinator", "guardrail", "critic", "explainer", "plan"],
+    "edges": [
+        ("user", "extractor", "text (@start understand)"),
+        ("extractor", "gift specialist", "request (Crew kickoff)"),
+        ("extractor", "cake specialist", "request (Crew kickoff)"),
+        ("extractor", "venue specialist", "request (Crew kickoff)"),
+        ("gift specialist", "catalog tools", "search_catalog"),
+        ("cake specialist", "catalog tools", "search_catalog"),
+        ("venue specialist", "catalog tools", "search_catalog"),
+        ("gift specialist", "coordinator", "shortlist (task context)"),
+        ("cake specialist", "coordinator", "shortlist (task context)"),
+        ("venue specialist", "coordinator", "shortlist (task context)"),
+        ("coordinator", "guardrail", "Selection (output_pydantic)"),
+        ("guardrail", "critic", "@router review"),
+        ("critic", "coordinator", "needs_revision (once)"),
+        ("critic", "explainer", "approved"),
+        ("explainer", "plan", "BirthdayPlan"),
+    ],
+}
+
+__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "PlanState", "Session", "assign_categories",
+           "build_crew", "crewai_tool", "crewai_tools", "plan", "run"]
+
+
+def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
+        catalog: Any = None) -> FrameworkRun:
+    """Plan with the CrewAI flow and return the plan, the trace and usage per agent.
+
+    Args:
+        text: the request as the person wrote it.
+        request: the validated request (hard constraints: the agents may add restrictions, never drop one).
+        provider: "offline" (default without keys), "openai", "gemini", "compatible".
+        seed: passed to every model call.
+        catalog: the catalog (default: the shipped one).
+
+    Returns:
+        A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`; its plan is not yet guard-checked
+        (:func:`tutorial_helpers.planners.plan_text` does that).
+    """
+    from tutorial_helpers import tools
+    from tutorial_helpers.llm import get_provider
+
+    if catalog is None:
+        from tutorial_helpers.catalog import load_catalog
+
+        catalog = load_catalog()
+    t0 = time.perf_counter()
+    if request.today:
+        tools.set_today(request.today)
+    session = Session(request=request, catalog=catalog, provider=get_provider(provider), text=text, seed=seed)
+    flow = BirthdayFlow(session=session)
+    with session.meter.active():  # every agent's LLM reports here (CrewAI copies the context into its threads)
+        plan = flow.kickoff(inputs={"text": text})
+    state = flow.state
+    if not isinstance(plan, BirthdayPlan):  # the flow stopped early: keep what the state holds
+        plan = state.plan or BirthdayPlan(feasible=False, request=request, reasons=["The CrewAI flow produced no plan."])
+    usage = session.meter.summary()
+    usage.wall_s = round(time.perf_counter() - t0, 4)
+    plan = finish_plan(plan, state.request or request, catalog, framework=FRAMEWORK, provider=session.provider.name,
+                       model=session.model_name("coordinator"), explanation=state.explanation,
+                       warnings=session.warnings, usage=usage)
+    return FrameworkRun(plan=plan, trace=list(session.trace), per_agent=session.meter.by_agent())
+
+
+def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
+    """The ``crewai`` framework entry point (see :mod:`tutorial_helpers.planners`)."""
+    return run(text, request, provider=provider, seed=seed).plan
