@@ -2,17 +2,17 @@
 
 ::
 
-    START ─(route_turn)─► understand ─► retriever ◄──► tools         (tool loop: route_retrieval)
-          └─► revise ─┐                    │
-                      │                 candidates ─(fan_out: Send)─► specialist ×3 (gift, cake, venue)
-                      │                                                   │  (fan-in: merge_picks)
-                      └──────────────────────────────────────────────► coordinator ◄─┐
-                                                                          │          │ problems (once)
-                                                                        critic ──────┘
-                                                                          │
-                                                     edit ┌──────── human_review (interrupt)
-                                                  (critic)┘               │ approve
-                                                                       explainer ─► END
+    START -(route_turn)-> understand -> retriever <-> tools       tool loop: route_retrieval,
+      |                                     |                     route_after_tools
+      +-> revise --+                    candidates -(fan_out: Send)-> specialist x3 (gift, cake, venue)
+                   |                                                      | fan-in: merge_picks
+                   +---------------------------------------------> coordinator <--+
+                                                                       |          | problems (once)
+                                                                     critic ------+
+                                                                       |
+                                              edit -> critic <-- human_review (interrupt)
+                                                                       | approve
+                                                                   explainer -> END
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ AGENT_GRAPH: dict[str, list[Any]] = {
     "nodes": ["user", "extractor", "retriever", "tools", "gift_specialist", "cake_specialist", "venue_specialist",
               "coordinator", "critic", "human", "explainer"],
     "edges": [
-        ("user", "extractor", "new request"),
-        ("user", "coordinator", "follow-up (same thread)"),
+        ("user", "extractor", "request"),
         ("extractor", "retriever", "request"),
         ("retriever", "tools", "tool calls"),
-        ("tools", "retriever", "results (until every category is found)"),
+        ("tools", "retriever", "results"),
         ("retriever", "gift_specialist", "Send"),
         ("retriever", "cake_specialist", "Send"),
         ("retriever", "venue_specialist", "Send"),
@@ -65,7 +64,8 @@ def build_graph(checkpointer: Any = None) -> Any:
     """Build and compile the planner graph.
 
     Args:
-        checkpointer: where each step's state is saved (default: a new ``InMemorySaver``, see :func:`memory`). It is what
+        checkpointer: where each step's state is saved (default: a new ``InMemorySaver``, see
+            :func:`memory`). It is what
             makes ``interrupt()`` resumable and lets a second turn on the same ``thread_id`` reuse
             the first turn's request, candidates and plan.
 
