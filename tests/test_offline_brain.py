@@ -471,3 +471,13 @@ def test_answer_after_a_fake_tool_with_only_unknown_ids_names_them_as_returned()
     text = ask(None, messages)
     assert "P-100" in text and "Glow Paint Set" in text
     assert not ID_RE.search(text)  # no catalog id that no tool returned
+
+
+@pytest.mark.parametrize("today", ["Today is 2026-11-22.", "Today is Sunday, November 22, 2026.",
+                                   "today's date: 22 November 2026 -"])
+def test_todays_date_is_context_not_the_party_date(today: str) -> None:
+    weather = _tool("get_weather", "Weather forecast for a city on a date.",
+                    {"city": {"type": "string"}, "date": {"type": "string"}}, ["city", "date"])
+    user = f"{today} Maya's party is on Saturday November 28 in Austin, 12 kids, $400."
+    calls = _calls(None, user, [weather], tool_choice="required")
+    assert calls[0][1] == {"city": "Austin", "date": "2026-11-28"}

@@ -31,6 +31,11 @@ TODAY_PATTERNS = (
     re.compile(r"today\b[^\n\d]{0,20}(\d{4}-\d{2}-\d{2})", re.I),
     re.compile(r"(?:current date|date today)\s*(?:is|:)\s*(\d{4}-\d{2}-\d{2})", re.I),
 )
+#: "Today is Sunday, November 22, 2026" / "today's date: 22 November 2026"
+TODAY_WORDS = re.compile(
+    r"today(?:'s date)?\s*(?:is|:|=)\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:(?P<m1>[a-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>[a-z]{3,9}))"
+    r",?\s+(?P<y>\d{4})", re.I)
 #: section markers in a system prompt after which the task's own text (the request) follows
 TASK_MARKERS = re.compile(
     r"^\s*(?:request|subtask|task|user request|the request|hidden goal|your hidden goal|goal|conversation|"
@@ -155,6 +160,13 @@ def find_today(texts: list[str]) -> dt.date:
                     return dt.date.fromisoformat(m.group(1))
                 except ValueError:
                     continue
+        m = TODAY_WORDS.search(text or "")
+        if m:
+            month = (m["m1"] or m["m2"] or "")[:3].capitalize()
+            try:
+                return dt.datetime.strptime(f"{m['d1'] or m['d2']} {month} {m['y']}", "%d %b %Y").date()
+            except ValueError:
+                continue
     return dt.date.today()
 
 
@@ -166,7 +178,7 @@ def strip_today(text: str) -> str:
     """
     if not text:
         return text
-    for pat in TODAY_PATTERNS:
+    for pat in (*TODAY_PATTERNS, TODAY_WORDS):
         text = pat.sub(" ", text)
     return text
 
