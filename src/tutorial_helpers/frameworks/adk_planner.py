@@ -265,11 +265,20 @@ class AdkBirthdayTeam:
         return None
 
     def cap_tool_rounds(self, callback_context: Any, llm_request: Any) -> Any:
-        """before_model_callback of the retriever: at most MAX_TOOL_ROUNDS model calls, then stop."""
+        """before_model_callback of the retriever: stop when every category has grounded candidates.
+
+        The retriever may take MAX_TOOL_ROUNDS model calls; after its second, a call whose only job
+        would be to summarise results the team already holds (grounded ids for every category) is
+        skipped. Its summary text is never used downstream: the options come from the tool results.
+        """
         self.retriever_rounds += 1
+        covered = {item.category for item in map(self.catalog.get, self.found_ids) if item is not None}
         if self.retriever_rounds > MAX_TOOL_ROUNDS:
             self.log("guardrail", "stopped retriever", f"after {MAX_TOOL_ROUNDS} tool rounds")
             return _text_response("Enough candidates gathered.")
+        if self.retriever_rounds > 2 and set(self.categories) <= covered:
+            self.log("retriever", "skipped summary", "grounded candidates for every category")
+            return _text_response("Candidates gathered for every category.")
         return None
 
     def _filter_results(self, payload: Any) -> tuple[Any, int]:
