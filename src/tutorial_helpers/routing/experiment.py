@@ -282,19 +282,23 @@ def plot_frontier(df: pandas.DataFrame, ax: Any = None, path: str | None = None)
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.5))
+        _, ax = plt.subplots(figsize=(8, 4.5))
     lat = df["latency_s"].astype(float)
-    sizes = 80 + 900 * (lat / lat.max() if lat.max() > 0 else lat)
-    ax.scatter(df["cost_usd"], df["pass_rate"] * 100, s=sizes, alpha=0.45, edgecolors="black")
-    for _, r in df.iterrows():
-        ax.annotate(f"{r['strategy']}\n{r['latency_s']:.1f} s/plan", (r["cost_usd"], r["pass_rate"] * 100),
-                    textcoords="offset points", xytext=(8, 6), fontsize=8)
+    sizes = 60 + 900 * (lat / lat.max() if lat.max() > 0 else lat)
+    colors = plt.get_cmap("tab10").colors
+    for i, (_, r) in enumerate(df.iterrows()):
+        x, y = float(r["cost_usd"]), float(r["pass_rate"]) * 100
+        ax.scatter([x], [y], s=float(sizes.iloc[i]), alpha=0.55, color=colors[i % 10], edgecolors="black",
+                   label=f"{r['strategy']} ({r['latency_s']:.1f} s/plan)")
     ax.set_xlabel(f"cost for {int(df['n'].max())} plans (USD)")
     ax.set_ylabel("pass rate (%)")
-    ax.set_title("Routing frontier: cost vs quality (bubble = latency per plan)")
+    ax.set_title("Routing frontier: cost vs quality (bubble area = latency per plan)", fontsize=10)
     lo = max(0.0, float(df["pass_rate"].min()) * 100 - 15)
-    ax.set_ylim(lo, 105)
+    ax.set_ylim(lo, 108)
     ax.grid(alpha=0.3)
+    legend = ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8, frameon=False)
+    for handle in legend.legend_handles:
+        handle.set_sizes([50])
     if path:
         ax.figure.savefig(path, dpi=120, bbox_inches="tight")
     return ax
