@@ -481,3 +481,14 @@ def test_todays_date_is_context_not_the_party_date(today: str) -> None:
     user = f"{today} Maya's party is on Saturday November 28 in Austin, 12 kids, $400."
     calls = _calls(None, user, [weather], tool_choice="required")
     assert calls[0][1] == {"city": "Austin", "date": "2026-11-28"}
+
+
+def test_one_invalid_value_does_not_erase_the_rest_of_the_request() -> None:
+    from tutorial_helpers.llm.offline.understanding import read_conversation
+
+    text = f"Today is {TODAY}. Maya turns 8, party in Austin on 2025-11-02 for 12 kids, $400, she loves dinosaurs."
+    ctx = read_conversation(ChatRequest.model_validate({"model": "offline-large", "messages": [
+        {"role": "user", "content": text}]}), "full")
+    r = ctx.request
+    assert r.date is None and (r.city, r.guests, r.budget, r.recipient_age) == ("Austin", 12, 400, 8)
+    assert any("past" in p for p in ctx.problems)

@@ -364,6 +364,27 @@ def _extract(texts: list[str], today: dt.date, level: str) -> Any:
         return fallback(texts, today, level=level)  # type: ignore[arg-type]
 
 
+def valid_fields(extraction: Any, today: dt.date) -> dict[str, Any]:
+    """The request fields an extraction holds that are valid on their own.
+
+    ``Extraction.request`` is ``None`` as soon as one value is invalid (a date in the past); the
+    other values in ``Extraction.fields`` are still what the person said, so they are kept.
+    """
+    if getattr(extraction, "request", None) is not None:
+        return extraction.request.model_dump()
+    keys = set(BirthdayRequest.model_fields) - {"today"}
+    out: dict[str, Any] = {}
+    for key, value in (getattr(extraction, "fields", None) or {}).items():
+        if key not in keys:
+            continue
+        try:
+            BirthdayRequest.model_validate({key: value, "today": today})
+        except ValidationError:
+            continue
+        out[key] = value
+    return out
+
+
 def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hint: str | None = None) -> Context:
     """Read a chat request into a :class:`Context`.
 
@@ -444,7 +465,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         person_texts = [_strip_listings(_strip_injection(t), catalog) for t in user_texts] + tasks
     person_texts = [strip_today(t) for t in person_texts]
     extraction = _extract([t for t in person_texts if t and t.strip()], today, level)
-    base = extraction.request.model_dump() if extraction.request is not None else {}
+    base = valid_fields(extraction, today)
     embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
     # structured request data given in the messages is explicit: it wins over what the reader inferred
     merged = {**{k: v for k, v in base.items() if v not in (None, [], "")}, **embedded}
