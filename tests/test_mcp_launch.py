@@ -13,6 +13,13 @@ from mcp.client.streamable_http import streamablehttp_client
 from tutorial_helpers.mcp.launch import free_port, start_http_server
 
 
+def test_same_path_and_env_as_the_server():
+    from tutorial_helpers.mcp import launch, server
+
+    assert launch.HTTP_PATH == server.HTTP_PATH
+    assert launch._child_env()["PYTHONPATH"] == server.stdio_params().env["PYTHONPATH"]
+
+
 def test_free_port_is_bindable():
     port = free_port()
     with socket.socket() as sock:

@@ -18,18 +18,30 @@ catalog, a few seconds): call :func:`start_http_server` with ``wait=False`` earl
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 import httpx
 
-from tutorial_helpers.mcp.server import HTTP_PATH, stdio_params
+#: the endpoint path of the streamable HTTP transport (``tutorial_helpers.mcp.server.HTTP_PATH``; this module
+#: does not import the server, so that starting it in the background returns at once)
+HTTP_PATH = "/mcp"
+
+
+def _child_env() -> dict[str, str]:
+    """This environment, with this package's source folder first on PYTHONPATH (as ``server.stdio_params`` does)."""
+    src = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -128,11 +140,10 @@ def start_http_server(port: int | None = None, host: str = "127.0.0.1", today: s
         An :class:`HttpServerProcess`; use it in a ``with`` block or call ``stop()``.
     """
     port = free_port(host) if port is None else port
-    params = stdio_params(today=today)
     command = [sys.executable, "-m", "tutorial_helpers.mcp.server", "--transport", "http", "--host", host,
                "--port", str(port), *(["--today", today] if today else [])]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads would block a chatty server
-    process = subprocess.Popen(command, env=params.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command, env=_child_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=log)
     server = HttpServerProcess(url=f"http://{host}:{port}{HTTP_PATH}", host=host, port=port, process=process,
                                command=command, log=log)
