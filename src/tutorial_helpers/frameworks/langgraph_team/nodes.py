@@ -87,7 +87,8 @@ def _items(ids: list[str], catalog: Any) -> list[CatalogItem]:
 
 
 def _failed(agent: str, exc: Exception, fallback: str) -> tuple[str, dict[str, Any]]:
-    return (f"The {agent} failed ({type(exc).__name__}); {fallback}.", entry(agent, "failed", f"{type(exc).__name__}: {exc}"))
+    name = type(exc).__name__
+    return f"The {agent} failed ({name}); {fallback}.", entry(agent, "failed", f"{name}: {exc}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +146,8 @@ def understand(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, 
         merged = request
         warning, step = _failed("extractor", exc, "used the rule-based reading")
         warnings.append(warning)
-    return {"request": merged, "today": request.today, "categories": plan_categories(merged), "warnings": warnings, "trace": [step],
+    return {"request": merged, "today": request.today, "categories": plan_categories(merged),
+            "warnings": warnings, "trace": [step],
             "messages": [RemoveMessage(id=REMOVE_ALL_MESSAGES)], "picks": Overwrite({}), "rounds": 0,
             "feedback": "", "budget_cap": None}
 
@@ -191,18 +193,30 @@ def route_retrieval(state: PlannerState) -> Literal["tools", "candidates"]:
 MAX_TOOL_ROUNDS = 3
 
 
+def _is_error(content: Any) -> bool:
+    try:
+        data = json.loads(content) if isinstance(content, str) else content
+    except json.JSONDecodeError:
+        return True
+    return isinstance(data, dict) and "error" in data
+
+
 def searched_categories(messages: list[AnyMessage]) -> set[str]:
-    """Categories with a successful ``search_catalog`` call among ``messages`` (a result with ids)."""
+    """Categories with a ``search_catalog`` call that answered without an error (even with no results).
+
+    An empty result needs no second model turn: grounding falls back to the top catalog matches
+    and says so in the warnings. An error (bad arguments, a failing tool) does: the model may fix its call.
+    """
     asked = {c["id"]: (c.get("args") or {}).get("category") for m in messages if isinstance(m, AIMessage)
              for c in m.tool_calls if c["name"] == "search_catalog"}
     return {asked[m.tool_call_id] for m in messages
-            if isinstance(m, ToolMessage) and asked.get(m.tool_call_id) and ids_in(m.content)}
+            if isinstance(m, ToolMessage) and asked.get(m.tool_call_id) and not _is_error(m.content)}
 
 
 def route_after_tools(state: PlannerState) -> Literal["retriever", "candidates"]:
     """Conditional edge after the tools: the graph, not the model, decides that retrieval is done.
 
-    When every needed category has search results, the retriever needs no extra model turn to say
+    When every needed category has been searched, the retriever needs no extra model turn to say
     so; otherwise it gets another turn (up to ``MAX_TOOL_ROUNDS``).
     """
     messages = state.get("messages") or []
@@ -244,7 +258,8 @@ def specialist(task: SpecialistTask, runtime: Runtime[TeamContext]) -> dict[str,
     category, request, options = task["category"], task["request"], list(task["options"])
     agent = f"{category}_specialist"
     items = _items(options, ctx.catalog)
-    system = SPECIALIST.format(category=category, budget=request.budget, options=options_text(request, {category: items}))
+    options_list = options_text(request, {category: items})
+    system = SPECIALIST.format(category=category, budget=request.budget, options=options_list)
     known = json.dumps(request.model_dump(mode="json", exclude_defaults=True))
     try:
         with ctx.meter.agent(agent):
@@ -313,7 +328,8 @@ def coordinator(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str,
     if cap is not None and plan.total_cost > cap:
         cheaper = assemble_plan(target, cands, ctx.catalog, required=list(cands), optional=[])
         if cheaper.items and cheaper.total_cost <= cap:
-            warnings.append(f"The coordinator's plan cost ${plan.total_cost:,.2f}; the optimiser found one under ${cap:,.2f}.")
+            warnings.append(f"The coordinator's plan cost ${plan.total_cost:,.2f}; "
+                            f"the optimiser found one under ${cap:,.2f}.")
             plan = cheaper
         else:
             warnings.append(f"No plan under ${cap:,.2f} meets every constraint; kept the cheapest found.")
@@ -363,7 +379,9 @@ def route_critique(state: PlannerState, runtime: Runtime[TeamContext]) -> Litera
 # Human in the loop, explanation
 # ---------------------------------------------------------------------------------------------
 
-def apply_edit(plan: BirthdayPlan, decision: dict[str, Any], request: BirthdayRequest, catalog: Any) -> tuple[BirthdayPlan, list[str]]:
+def apply_edit(
+    plan: BirthdayPlan, decision: dict[str, Any], request: BirthdayRequest, catalog: Any
+) -> tuple[BirthdayPlan, list[str]]:
     """Apply a reviewer's edit: ``{"swap": {category: item_id}, "remove": [category, ...]}``.
 
     Unknown ids and swaps into another category are refused with a note; constraints are checked
@@ -410,7 +428,8 @@ def human_review(state: PlannerState, runtime: Runtime[TeamContext]) -> Command[
         return Command(goto="critic", update={
             "plan": edited, "review": "edit", "rounds": ctx.refine_rounds + 1, "warnings": notes,
             "trace": [entry("human", "edited", " ".join(notes) or "no change")]})
-    return Command(goto="explainer", update={"review": "approve", "trace": [entry("human", "approved", plan_lines(plan))]})
+    approved = entry("human", "approved", plan_lines(plan))
+    return Command(goto="explainer", update={"review": "approve", "trace": [approved]})
 
 
 def explainer(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, Any]:
@@ -423,7 +442,8 @@ def explainer(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, A
     try:
         with ctx.meter.agent("explainer"):
             reply = ctx.llm_small.invoke([
-                SystemMessage(prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)),
+                SystemMessage(prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True),
+                                                       plan=lines)),
                 HumanMessage("Explain the plan.")])
         text = str(reply.content).strip()
         step = entry("explainer", "wrote", text)
