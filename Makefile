@@ -18,7 +18,6 @@ export OTEL_SDK_DISABLED := true
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
-export MPLBACKEND := Agg
 PYTEST_ARGS ?=
 
 .PHONY: help venv demo test test-fast lint lab bench lock clean catalog

@@ -155,7 +155,7 @@ def test_notebook_executes_offline(entry, tmp_path):
     records_file = tmp_path / "records.json"
     env_backup = dict(os.environ)
     os.environ.update({
-        "TUTORIAL_PROVIDER": "offline", "TUTORIAL_RECORD_PATH": str(records_file), "MPLBACKEND": "Agg",
+        "TUTORIAL_PROVIDER": "offline", "TUTORIAL_RECORD_PATH": str(records_file),
         "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
     })
     for key in ("OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "TUTORIAL_BASE_URL"):

@@ -11,10 +11,6 @@ from tutorial_helpers.evaluation.harness import CHECK_NAMES
 
 def plot_check_rates(metrics: list[dict[str, Any]], path: str | Path | None = None):
     """Bar chart of pass rate per check, one group per framework. Returns the matplotlib figure."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     import numpy as np
 
