@@ -211,7 +211,8 @@ def run_strategy(scenarios: list[Scenario], strategy: Strategy, *, provider: Any
 
 
 def frontier(scenarios: list[Scenario], strategies: list[Strategy] | None = None, *, provider: Any = None,
-             catalog: Any = None, seed: int = 0, results: list[StrategyResult] | None = None) -> pandas.DataFrame:
+             catalog: Any = None, seed: int = 0, results: list[StrategyResult] | None = None,
+             done: list[StrategyResult] | None = None) -> pandas.DataFrame:
     """One row per strategy: quality, tokens per tier, cost, latency - and the deltas against large-only.
 
     Args:
@@ -221,6 +222,8 @@ def frontier(scenarios: list[Scenario], strategies: list[Strategy] | None = None
         catalog: the catalog (default: the shipped one).
         seed: passed to every call.
         results: a list that receives each :class:`StrategyResult` (per-scenario rows, calls, plans).
+        done: results already computed on the same scenarios (e.g. the large-only baseline); a strategy with
+            the same name is not run again.
 
     Returns:
         A DataFrame with columns ``strategy, n, pass_rate, grounded_rate, large_tokens, small_tokens, cost_usd,
@@ -234,8 +237,9 @@ def frontier(scenarios: list[Scenario], strategies: list[Strategy] | None = None
     prov = get_provider(provider)
     strategies = strategies if strategies is not None else default_strategies(prov, seed)
     rows = []
+    ready = {r.strategy.name: r for r in done or []}
     for s in strategies:
-        res = run_strategy(scenarios, s, provider=prov, catalog=catalog, seed=seed)
+        res = ready.get(s.name) or run_strategy(scenarios, s, provider=prov, catalog=catalog, seed=seed)
         if results is not None:
             results.append(res)
         rows.append(res.metrics(prov))
