@@ -492,3 +492,12 @@ def test_one_invalid_value_does_not_erase_the_rest_of_the_request() -> None:
     r = ctx.request
     assert r.date is None and (r.city, r.guests, r.budget, r.recipient_age) == ("Austin", 12, 400, 8)
     assert any("past" in p for p in ctx.problems)
+
+
+def test_lower_bounds_and_flags_are_not_filled_with_request_values() -> None:
+    props = {"query": {"type": "string"}, "category": {"type": "string"}, "min_price": {"type": "number"},
+             "price_from": {"type": "number"}, "peanut_free": {"type": "boolean"}, "max_price": {"type": "number"}}
+    tool = _tool("search_catalog", "Search the party catalog.", props, ["query"])
+    for _, args in _calls(None, REQUESTS[0], [tool]):
+        assert "min_price" not in args and "price_from" not in args and "peanut_free" not in args
+        assert 0 < args["max_price"] <= 400

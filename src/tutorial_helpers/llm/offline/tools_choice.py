@@ -129,9 +129,12 @@ def param_slot(name: str, description: str = "") -> str | None:
     Returns ``None`` when nothing overlaps.
     """
     name_words, desc_words = _wordset(name), _wordset(description)
+    lower_bound = bool(name_words & {"min", "minimum", "least", "from", "lowest"})
     best, best_score = None, 0.0
     for slot, words in SLOT_WORDS.items():
         score = 3.0 * len(words & name_words) + 0.5 * len(words & desc_words)
+        if lower_bound and slot in ("maxprice", "budget"):
+            continue  # "min_price" is not what the person may spend
         if score > best_score:
             best, best_score = slot, score
     return best if best_score >= 1.0 else None
@@ -310,7 +313,10 @@ def fill_arguments(tool: ToolProfile, ctx: Context, category: str | None = None,
     for name, schema in tool.props.items():
         schema = filler.resolve(schema if isinstance(schema, dict) else {})
         many = _is_array(schema, filler)
-        v = slot_value(name, ctx, category, item_ids, kind, str(schema.get("description") or ""), many)
+        if schema.get("type") == "boolean":  # a flag ("gluten_free") is not a request value
+            v = _slot_value(name, ctx, category, item_ids, kind)
+        else:
+            v = slot_value(name, ctx, category, item_ids, kind, str(schema.get("description") or ""), many)
         if v is not _MISSING:
             v = _coerce(v, schema, filler)
         if v is _MISSING or v is None or v == []:
