@@ -172,7 +172,8 @@ def critic_problems(ctx: Context) -> list[str]:
 
         plan = BirthdayPlan(feasible=True, request=request, items=items)
         plan.recompute_total()
-        problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, ctx.catalog)]
+        catalog = getattr(ctx.catalog, "base", ctx.catalog)  # the catalog itself, not what tools claimed
+        problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, catalog)]
     except ImportError:
         pass
     if not problems:

@@ -124,6 +124,11 @@ class ToolAwareCatalog:
         found = _lookup(self._catalog, item_id)
         return found if found is not None else self.extra.get(item_id)
 
+    @property
+    def base(self) -> Any:
+        """The catalog itself, without the tool items."""
+        return self._catalog
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._catalog, name)
 
