@@ -42,35 +42,32 @@ from tutorial_helpers.frameworks.crewai_team.tools import crewai_tool, crewai_to
 
 FRAMEWORK = "crewai"
 
-#: the topology, for drawing: flow steps and agents as nodes, (from, to, label) edges
+#: the topology, for drawing: agents as nodes, (from, to, label) edges (the specialists call ``search_catalog``)
 AGENT_GRAPH: dict[str, list[Any]] = {
-    "nodes": ["user", "extractor", "gift specialist", "cake specialist", "venue specialist", "catalog tools",
-              "coordinator", "guardrail", "critic", "explainer", "plan"],
+    "nodes": ["user", "extractor", "gift specialist", "cake specialist", "venue specialist", "coordinator",
+              "guardrail", "critic", "explainer", "plan"],
     "edges": [
-        ("user", "extractor", "text (@start understand)"),
-        ("extractor", "gift specialist", "request (Crew kickoff)"),
-        ("extractor", "cake specialist", "request (Crew kickoff)"),
-        ("extractor", "venue specialist", "request (Crew kickoff)"),
-        ("gift specialist", "catalog tools", "search_catalog"),
-        ("cake specialist", "catalog tools", "search_catalog"),
-        ("venue specialist", "catalog tools", "search_catalog"),
-        ("gift specialist", "coordinator", "shortlist (task context)"),
-        ("cake specialist", "coordinator", "shortlist (task context)"),
-        ("venue specialist", "coordinator", "shortlist (task context)"),
-        ("coordinator", "guardrail", "Selection (output_pydantic)"),
-        ("guardrail", "critic", "@router review"),
-        ("critic", "coordinator", "needs_revision (once)"),
+        ("user", "extractor", "text"),
+        ("extractor", "gift specialist", "request"),
+        ("extractor", "cake specialist", ""),
+        ("extractor", "venue specialist", ""),
+        ("gift specialist", "coordinator", "shortlists"),
+        ("cake specialist", "coordinator", ""),
+        ("venue specialist", "coordinator", ""),
+        ("coordinator", "guardrail", "Selection"),
+        ("guardrail", "critic", "problems"),
+        ("critic", "coordinator", "needs_revision"),
         ("critic", "explainer", "approved"),
         ("explainer", "plan", "BirthdayPlan"),
     ],
 }
 
 __all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "PlanState", "Session", "assign_categories",
-           "build_crew", "crewai_tool", "crewai_tools", "plan", "run"]
+           "build_crew", "crewai_tool", "crewai_tools", "flow_graph", "plan", "run"]
 
 
 def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
-        catalog: Any = None) -> FrameworkRun:
+        catalog: Any = None, tiers: dict[str, str] | None = None, verbose: bool = False) -> FrameworkRun:
     """Plan with the CrewAI flow and return the plan, the trace and usage per agent.
 
     Args:
@@ -79,6 +76,8 @@ def run(text: str, request: BirthdayRequest, *, provider: str | None = None, see
         provider: "offline" (default without keys), "openai", "gemini", "compatible".
         seed: passed to every model call.
         catalog: the catalog (default: the shipped one).
+        tiers: model tier per agent, overriding :data:`AGENT_TIERS` (e.g. ``{"coordinator": "small"}``).
+        verbose: show CrewAI's own console panels for every step.
 
     Returns:
         A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`; its plan is not yet guard-checked
@@ -94,7 +93,8 @@ def run(text: str, request: BirthdayRequest, *, provider: str | None = None, see
     t0 = time.perf_counter()
     if request.today:
         tools.set_today(request.today)
-    session = Session(request=request, catalog=catalog, provider=get_provider(provider), text=text, seed=seed)
+    session = Session(request=request, catalog=catalog, provider=get_provider(provider), text=text, seed=seed,
+                      verbose=verbose, tiers={**AGENT_TIERS, **(tiers or {})})
     flow = BirthdayFlow(session=session)
     with session.meter.active():  # every agent's LLM reports here (CrewAI copies the context into its threads)
         plan = flow.kickoff(inputs={"text": text})
@@ -107,6 +107,22 @@ def run(text: str, request: BirthdayRequest, *, provider: str | None = None, see
                        model=session.model_name("coordinator"), explanation=state.explanation,
                        warnings=session.warnings, usage=usage)
     return FrameworkRun(plan=plan, trace=list(session.trace), per_agent=session.meter.by_agent())
+
+
+def flow_graph() -> dict[str, list[Any]]:
+    """The flow's steps and transitions as CrewAI itself infers them from the decorators.
+
+    Returns:
+        ``{"nodes": [method names], "edges": [(from, to, label), ...]}``, ready for
+        :func:`tutorial_helpers.display.agent_graph`; router edges are labelled with their event.
+    """
+    from crewai.flow.visualization import build_flow_structure
+
+    structure = build_flow_structure(BirthdayFlow)
+    edges = [(e["source"], e["target"], e.get("router_event") or "@listen") for e in structure["edges"]]
+    nodes = [f"{name} ({meta['type']})" if meta["type"] != "listen" else name for name, meta in structure["nodes"].items()]
+    rename = {name: label for name, label in zip(structure["nodes"], nodes, strict=True)}
+    return {"nodes": nodes, "edges": [(rename[a], rename[b], label) for a, b, label in edges]}
 
 
 def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:

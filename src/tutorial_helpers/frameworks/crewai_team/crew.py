@@ -75,14 +75,14 @@ def grounding_guardrail(session: Session, request: BirthdayRequest, categories: 
     so). Being deterministic, it never costs a model call.
     """
 
-    def guardrail(output: TaskOutput) -> tuple[bool, Any]:
+    def ground_shortlist(output: TaskOutput) -> tuple[bool, Any]:
         named = ids_in(output.raw or "")
         with session._lock:
             returned = list(session.found_ids)
         candidates = ground_candidates(request, named + returned, session.catalog, categories, session.warnings)
         return True, "Shortlist (checked against the catalog):\n" + options_text(request, candidates)
 
-    return guardrail
+    return ground_shortlist
 
 
 def build_crew(session: Session, request: BirthdayRequest, categories: list[str]) -> tuple[Crew, dict[str, Any]]:

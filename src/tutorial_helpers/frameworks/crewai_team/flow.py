@@ -135,7 +135,7 @@ class BirthdayFlow(Flow[PlanState]):
         return plan
 
     # -- 3. review: guardrail + critic, then route -------------------------------------------------
-    @router(shortlist_and_choose)
+    @router(shortlist_and_choose, emit=["approved", "needs_revision"])
     def review(self) -> str:
         """The guardrail checks the plan, the critic reviews it; problems -> "needs_revision" (once), else "approved"."""
         s, request, plan = self.session, self.state.request, self.state.plan
