@@ -177,7 +177,7 @@ def parse_plan_text(text: str, request: BirthdayRequest, catalog: Any = None) ->
     from tutorial_helpers.planning.reference import effective_guests
 
     guests = effective_guests(request)
-    plan = BirthdayPlan(feasible=True, request=request)
+    plan = BirthdayPlan(feasible=True, request=request, framework="parsed text")
     notes: list[str] = []
     for raw in (text or "").splitlines():
         m = _LINE.match(raw)
@@ -597,8 +597,8 @@ def check_table(rows: list[dict[str, Any]]) -> pandas.DataFrame:
     """Pass rate per check (columns) and strategy (rows)."""
     import pandas as pd
 
-    df = pd.DataFrame([{"strategy": r["strategy"], **r["checks"]} for r in rows])
-    return df.groupby("strategy", sort=False).mean().round(3)
+    df = pd.DataFrame([{"strategy": r["strategy"], **{k: float(v) for k, v in r["checks"].items()}} for r in rows])
+    return df.groupby("strategy", sort=False).mean().astype(float).round(3)
 
 
 __all__ = [
