@@ -126,6 +126,10 @@ def _parse(model: type[BaseModel], text: str) -> Any:
         return None
 
 
+#: LLMConfigs by (provider, base URL, model, agent, response format, seed), shared by the planners of a process
+_LLM_CONFIGS: dict[tuple[Any, ...], Any] = {}
+
+
 class _Quiet:
     """An AG2 output stream that prints nothing (the trace is built from the transcript instead)."""
 
@@ -180,6 +184,8 @@ class Ag2Planner:
         self.groupchat: Any = None
         self.agents: dict[str, Any] = {}
         self._cache: dict[tuple[str, int], Any] = {}
+        #: the agent that has the floor (the one whose model call failed, when one does)
+        self.speaking = "extractor"
 
     # -- the shared state, read from the transcript ------------------------------------------------
     def _messages(self) -> list[dict[str, Any]]:
@@ -297,10 +303,20 @@ class Ag2Planner:
         return None
 
     # -- the team ------------------------------------------------------------------------------
-    def _llm(self, agent: str, **kwargs: Any) -> Any:
+    def _llm(self, agent: str, response_format: type[BaseModel] | None = None) -> Any:
+        """The agent's ``LLMConfig``: its HTTP client labels each call with ``agent`` for the usage meter.
+
+        Configs are shared by every planner of the process (building an HTTP client costs ~30 ms); the
+        planner's own meter receives the calls because :meth:`converse` activates it.
+        """
         from tutorial_helpers.llm import ag2_llm_config
 
-        return ag2_llm_config("large", self.provider, meter=self.meter, agent=agent, seed=self.seed, **kwargs)
+        p = self.provider
+        key = (p.name, p.base_url, p.model_large, agent, response_format, self.seed)
+        if key not in _LLM_CONFIGS:
+            extra = {"response_format": response_format} if response_format is not None else {}
+            _LLM_CONFIGS[key] = ag2_llm_config("large", p, agent=agent, seed=self.seed, **extra)
+        return _LLM_CONFIGS[key]
 
     def build(self) -> tuple[Any, Any]:
         """Create the agents, register the tools and the nested chat; return ``(user, manager)``."""
@@ -383,7 +399,7 @@ class Ag2Planner:
         failures: list[_Failure] = []
         for attempt in range(self.resumes + 1):
             try:
-                with IOStream.set_default(None if self.verbose else _Quiet()):
+                with self.meter.active(), IOStream.set_default(None if self.verbose else _Quiet()):
                     if attempt == 0:
                         user.initiate_chat(manager, message=text, silent=not self.verbose)
                     else:
@@ -392,10 +408,10 @@ class Ag2Planner:
                                                  silent=not self.verbose)
                 return failures
             except (openai.OpenAIError, httpx.HTTPError, ValidationError, ValueError) as exc:
-                speaker = self.groupchat.messages[-1].get("name", "?") if self.groupchat.messages else "user"
+                speaker = self.speaking
                 failures.append(_Failure(agent=speaker, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
                 what = "resumed the group chat" if attempt < self.resumes else "finished the plan from what the team had"
-                self.warnings.append(f"A model call failed after {speaker} spoke ({type(exc).__name__}); {what}.")
+                self.warnings.append(f"A model call of the {speaker} failed ({type(exc).__name__}); {what}.")
         return failures
 
     def next_speaker(self, last_speaker: Any, groupchat: Any) -> Any:
@@ -420,6 +436,7 @@ class Ag2Planner:
         needed = set(self.categories())
         while nxt is not None and nxt.endswith("_specialist") and nxt.removesuffix("_specialist") not in needed:
             nxt = TRANSITIONS[nxt][0]
+        self.speaking = nxt or self.speaking
         return agents[nxt] if nxt else None
 
     # -- from the transcript to a plan ------------------------------------------------------------
