@@ -76,10 +76,9 @@ def grounding_guardrail(session: Session, request: BirthdayRequest, categories: 
     """
 
     def ground_shortlist(output: TaskOutput) -> tuple[bool, Any]:
-        named = ids_in(output.raw or "")
-        with session._lock:
-            returned = list(session.found_ids)
-        candidates = ground_candidates(request, named + returned, session.catalog, categories, session.warnings)
+        with session._lock:  # sorted: parallel specialists finish in any order, the shortlist must not depend on it
+            found = sorted(set(ids_in(output.raw or "")) | set(session.found_ids))
+        candidates = ground_candidates(request, found, session.catalog, categories, session.warnings)
         return True, "Shortlist (checked against the catalog):\n" + options_text(request, candidates)
 
     return ground_shortlist

@@ -124,7 +124,7 @@ class BirthdayFlow(Flow[PlanState]):
                 raise ValueError("the coordinator returned no Selection")
         except Exception as exc:  # the crew or its model failed: choose deterministically
             _failed(s, "coordinator", exc, "used the reference optimiser on the candidates found")
-        candidates = ground_candidates(request, list(s.found_ids), s.catalog, cats, s.warnings)
+        candidates = ground_candidates(request, sorted(s.found_ids), s.catalog, cats, s.warnings)
         self.state.candidates = candidates
         if selection is None:
             plan = assemble_plan(request, candidates, s.catalog, required=list(candidates), optional=[])
