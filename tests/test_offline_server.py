@@ -423,3 +423,21 @@ def test_ensure_offline_server_is_a_singleton() -> None:
     url = ensure_offline_server()
     assert url == ensure_offline_server() and url.endswith("/v1")
     assert httpx.get(f"{url}/models").status_code == 200
+
+
+def test_set_offline_latency_changes_the_singleton() -> None:
+    import time
+
+    from tutorial_helpers.llm.offline import ensure_offline_server, set_offline_latency
+
+    url = ensure_offline_server()
+    c = OpenAI(base_url=url, api_key="offline", max_retries=0)
+    set_offline_latency(1.0)
+    t0 = time.perf_counter()
+    c.chat.completions.create(model="offline-large", messages=[{"role": "user", "content": "hi"}])
+    slow = time.perf_counter() - t0
+    set_offline_latency(0.0)
+    t0 = time.perf_counter()
+    c.chat.completions.create(model="offline-large", messages=[{"role": "user", "content": "hi"}])
+    fast = time.perf_counter() - t0
+    assert slow > fast and slow >= 0.2

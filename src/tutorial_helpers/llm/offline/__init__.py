@@ -11,8 +11,15 @@ prompt gives (asker, recommender, critic, router, user simulator, ...). Two tier
 """
 
 from tutorial_helpers.llm.offline.faults import FaultConfig
-from tutorial_helpers.llm.offline.server import OfflineServer, create_app, ensure_offline_server, run, start_server
+from tutorial_helpers.llm.offline.server import (
+    OfflineServer,
+    create_app,
+    ensure_offline_server,
+    run,
+    set_offline_latency,
+    start_server,
+)
 from tutorial_helpers.llm.offline.tiers import TIERS, Tier, resolve_tier
 
-__all__ = ["TIERS", "FaultConfig", "OfflineServer", "Tier", "create_app", "ensure_offline_server",
+__all__ = ["TIERS", "FaultConfig", "OfflineServer", "Tier", "create_app", "ensure_offline_server", "set_offline_latency",
            "resolve_tier", "run", "start_server"]

@@ -308,6 +308,17 @@ def ensure_offline_server() -> str:
         return _singleton.base_url
 
 
+def set_offline_latency(scale: float) -> None:
+    """Set the simulated latency of the process-wide offline model (0: instant, 1: the tiers' latency).
+
+    Notebooks call this to run evaluations quickly; it starts the server if needed and affects
+    only the offline stand-in (real providers are untouched).
+    """
+    ensure_offline_server()
+    assert _singleton is not None
+    _singleton.latency_scale = scale
+
+
 def run(host: str = "127.0.0.1", port: int = 8000, faults: FaultConfig | None = None,
         latency_scale: float | None = None) -> None:
     """Serve the offline model in the foreground until interrupted (what ``serve-llm`` calls)."""
