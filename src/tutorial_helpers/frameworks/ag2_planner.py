@@ -43,7 +43,7 @@ from pydantic import BaseModel, ValidationError
 
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before autogen is imported)
 from tutorial_helpers import prompts
-from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
+from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks.common import (
     ExtractedRequest,
     FrameworkRun,
@@ -418,7 +418,8 @@ class Ag2Planner:
         """The speaker-selection policy: follow :data:`TRANSITIONS`, skipping what is not needed.
 
         * after the retriever: the tool executor when it asked for tools, else the specialists;
-        * after the tool executor: back to the retriever, unless it has spoken ``MAX_RETRIEVER_TURNS`` times;
+        * after the tool executor: back to the retriever while some category has no valid candidate from
+          the tools yet (at most ``MAX_RETRIEVER_TURNS`` turns), else on to the specialists;
         * specialists whose category the plan does not need are skipped;
         * after the explainer: ``None`` ends the chat.
         """
@@ -429,7 +430,9 @@ class Ag2Planner:
             nxt = "tool_executor" if last.get("tool_calls") else "gift_specialist"
         elif name == "tool_executor":
             turns = sum(1 for m in groupchat.messages if m.get("name") == "retriever")
-            nxt = "retriever" if turns < MAX_RETRIEVER_TURNS else "gift_specialist"
+            missing: list[str] = []
+            self.candidates(missing)  # notes one line per category the tools found nothing valid for
+            nxt = "retriever" if missing and turns < MAX_RETRIEVER_TURNS else "gift_specialist"
         else:
             options = TRANSITIONS.get(name, [])
             nxt = options[0] if options else None
@@ -532,6 +535,3 @@ def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, se
     return run(text, request, provider=provider, seed=seed).plan
 
 
-def usage_table(per_agent: dict[str, Usage]) -> list[dict[str, Any]]:
-    """Per-agent usage as rows for a table (``pandas.DataFrame(usage_table(run.per_agent))``)."""
-    return [{"agent": a, **u.model_dump()} for a, u in per_agent.items()]
