@@ -70,7 +70,7 @@ def bench_catalog(report: dict) -> None:
     for mode in ("lexical", "semantic", "hybrid"):
         cat.search("warm up", k=5, mode=mode)
         it = iter(QUERIES * 20)
-        report[f"search_{mode}"] = timed(lambda m=mode: cat.search(next(it), k=10, mode=m), 60)
+        report[f"search_{mode}"] = timed(lambda m=mode, q=it: cat.search(next(q), k=10, mode=m), 60)
 
 
 def bench_plans(report: dict) -> None:

@@ -170,7 +170,8 @@ class LangGraphPlanner:
             A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`: plan, trace, usage per agent.
         """
         self.thread_id = thread_id or uuid.uuid4().hex
-        return self._turn({"text": text, "user_turns": [text], "request": request, "today": request.today}, self.thread_id, on_step)
+        inputs = {"text": text, "user_turns": [text], "request": request, "today": request.today}
+        return self._turn(inputs, self.thread_id, on_step)
 
     def follow_up(self, text: str, *, thread_id: str | None = None,
                   on_step: Callable[[Step], None] | None = None) -> FrameworkRun:
