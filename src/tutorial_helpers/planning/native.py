@@ -111,7 +111,12 @@ class NativePlanner:
 
     def _parse(self, agent: str, messages: list[dict[str, Any]], schema: type[BaseModel]) -> Any:
         t0 = time.perf_counter()
-        resp = self.client.chat.completions.parse(model=self.model_of(agent), messages=messages, response_format=schema, seed=self.seed)
+        try:
+            resp = self.client.chat.completions.parse(model=self.model_of(agent), messages=messages, response_format=schema, seed=self.seed)
+        except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
+            # the call happened and was paid for (a weak model rambling to the token limit): count it
+            self._account(agent, getattr(exc, "completion", None), time.perf_counter() - t0)
+            raise
         self._account(agent, resp, time.perf_counter() - t0)
         parsed = resp.choices[0].message.parsed
         if parsed is None:
