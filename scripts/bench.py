@@ -70,7 +70,7 @@ def bench_catalog(report: dict) -> None:
     for mode in ("lexical", "semantic", "hybrid"):
         cat.search("warm up", k=5, mode=mode)
         # unique query strings: no query-embedding cache hit flatters the semantic figures
-        it = iter(f"{q} {i}" for i, q in enumerate(QUERIES * 20))
+        it = iter(f"{q} {mode[0]}{i}" for i, q in enumerate(QUERIES * 20))
         report[f"search_{mode}"] = timed(lambda m=mode, q=it: cat.search(next(q), k=10, mode=m), 60)
 
 
