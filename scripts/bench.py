@@ -97,6 +97,42 @@ def bench_plans(report: dict) -> None:
                                     "pass_rate": res.metrics()["pass_rate"]}
 
 
+def bench_extraction(report: dict) -> None:
+    from tutorial_helpers.evaluation import load_scenarios
+    from tutorial_helpers.extraction import extract_request
+
+    scenarios = load_scenarios()
+    it = iter(scenarios * 20)
+
+    def one() -> None:
+        sc = next(it)
+        extract_request(sc.request, sc.today)
+
+    one()
+    report["extraction"] = timed(one, 120)
+
+
+def bench_server_overlap(report: dict) -> None:
+    """3 concurrent offline-large calls vs one, with the tiers' simulated latency on."""
+    from openai import OpenAI
+
+    from tutorial_helpers.llm.offline import start_server
+
+    with start_server(latency_scale=1.0) as srv:
+        client = OpenAI(base_url=srv.base_url, api_key="offline", max_retries=0)
+        msgs = [{"role": "user", "content": "hi"}]
+        client.chat.completions.create(model="offline-large", messages=msgs)
+        t0 = time.perf_counter()
+        client.chat.completions.create(model="offline-large", messages=msgs)
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(lambda _i: client.chat.completions.create(model="offline-large", messages=msgs), range(3)))
+        three = time.perf_counter() - t0
+    report["offline_latency_overlap"] = {"one_call_s": round(one, 3), "three_concurrent_s": round(three, 3),
+                                         "ratio": round(three / one, 2)}
+
+
 def bench_server(report: dict) -> None:
     try:
         from openai import OpenAI
@@ -149,7 +185,8 @@ def main() -> int:
         "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
     }
     for name, fn in (("import", lambda r: r.update(bench_import())), ("catalog", bench_catalog), ("plans", bench_plans),
-                     ("server", bench_server), ("local_tiny", bench_local_tiny)):
+                     ("extraction", bench_extraction), ("server", bench_server), ("server_overlap", bench_server_overlap),
+                     ("local_tiny", bench_local_tiny)):
         t0 = time.perf_counter()
         try:
             fn(report)

