@@ -22,11 +22,13 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
 from tutorial_helpers.frameworks.common import (
+    OPTIONS_PER_CATEGORY,
+    Choice,
     ExtractedRequest,
     FrameworkRun,
     Selection,
@@ -47,11 +49,29 @@ RETRIEVAL_TOOLS = ["search_catalog", "check_availability"]
 MAX_TOOL_ROUNDS = 4
 
 
+def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[BaseModel]:
+    """A structured-output schema whose only possible answers are the options shown.
+
+    One field per category, each an enum of that category's option ids (the ones
+    :func:`~tutorial_helpers.frameworks.common.options_text` lists). With schema-constrained
+    decoding even a tiny model can only name real, offered items; whether they fit the request is
+    still the guardrail's job.
+    """
+    from typing import Literal
+
+    fields: dict[str, Any] = {}
+    for category, items in candidates.items():
+        ids = tuple(i.id for i in items[:OPTIONS_PER_CATEGORY])
+        if ids:
+            fields[category] = (Literal[ids], ...)  # type: ignore[valid-type]
+    return create_model("ClosedSelection", **fields)
+
+
 class NativePlanner:
     """The agent team. ``run(text, request)`` returns a ``FrameworkRun`` with the plan and the trace."""
 
     def __init__(self, provider: str | None = None, seed: int = 0, catalog: Any = None, refine_rounds: int = 1,
-                 model_for_agent: Callable[[str], str] | None = None) -> None:
+                 model_for_agent: Callable[[str], str] | None = None, closed_choices: bool | None = None) -> None:
         """Build the team.
 
         Args:
@@ -62,6 +82,9 @@ class NativePlanner:
             model_for_agent: optional hook ``agent name -> model name`` ("extractor", "retriever",
                 "selector", "critic", "explainer"); default: the provider's large model for every agent
                 (what :mod:`tutorial_helpers.routing` uses to send some agents to the small tier).
+            closed_choices: the selector answers with :func:`closed_selection_schema` (option ids as
+                enums) instead of free ids; default: only for ``local-tiny``, whose 135M model
+                otherwise invents ids.
         """
         from tutorial_helpers.llm import get_provider, openai_client
 
@@ -76,6 +99,7 @@ class NativePlanner:
         self.model_for_agent = model_for_agent
         self.seed = seed
         self.refine_rounds = refine_rounds
+        self.closed_choices = self.provider.name == "local-tiny" if closed_choices is None else closed_choices
         self.trace: list[Step] = []
         self.per_agent: dict[str, Usage] = {}
         self.warnings: list[str] = []
@@ -177,13 +201,20 @@ class NativePlanner:
         system = prompts.SELECTOR.format(budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
         user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
             f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
+        schema = closed_selection_schema(candidates) if self.closed_choices else Selection
         try:
-            sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], Selection)
+            sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], schema)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The selector failed ({type(exc).__name__}); used the reference optimiser.")
             self._log("selector", "failed", str(exc))
             return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
-        plan = plan_from_choices(request, sel.choices, candidates, self.catalog, self.warnings)
+        choices = sel.choices if isinstance(sel, Selection) else [
+            Choice(category=c, item_id=str(i)) for c, i in sel.model_dump().items()]
+        plan = plan_from_choices(request, choices, candidates, self.catalog, self.warnings)
+        if not plan.items and any(candidates.values()):
+            self.warnings.append("The selector chose none of the options; used the reference optimiser.")
+            self._log("selector", "failed", "no valid choice")
+            return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
         self._log("selector", "chose", ", ".join(f"{p.category}={p.id}" for p in plan.items))
         return plan
 
