@@ -171,3 +171,21 @@ def test_unrepairable_plan_is_not_claimed_valid(request_ex01, catalog):
     out = guard(plan, tiny, catalog)
     assert out.feasible is False
     assert out.violations and out.reasons
+
+
+def test_repair_drops_extras_to_fit_a_forgotten_required_category(good_plan, request_ex01, catalog):
+    from tutorial_helpers.planning.reference import candidate_pool
+
+    venue = min(candidate_pool(request_ex01, catalog, "venue", k=100), key=lambda i: i.price)
+    activity = max(candidate_pool(request_ex01, catalog, "activity", k=100), key=lambda i: i.price)
+    core = [p for p in good_plan.items if p.category in ("gift", "cake")]
+    budget = round(sum(p.subtotal for p in core) + venue.price + 1, 2)
+    tight = request_ex01.model_copy(update={"budget": budget})
+    broken = good_plan.model_copy(deep=True)
+    broken.request = tight
+    broken.items = core + [PlanItem.from_item(activity, 12)]  # an expensive extra, and no venue
+    broken.recompute_total()
+    assert "categories" in checks_of(validate_plan(broken, tight, catalog))
+    fixed = guard(broken, tight, catalog)
+    assert fixed.feasible and fixed.violations == []
+    assert "venue" in {p.category for p in fixed.items} and fixed.total_cost <= budget

@@ -331,6 +331,15 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
         spent = sum(p.subtotal for p in repaired.items)
         room = (request.budget - spent) if request.budget is not None else None
         add = _best_swap(request, catalog, category, room, exclude=set(repaired.item_ids()))
+        while add is None and request.budget is not None:
+            # make room: extras (decorations, activities) go before a required category is given up
+            extras = sorted((p for p in repaired.items if p.category not in required), key=lambda p: -p.subtotal)
+            if not extras:
+                break
+            repaired.items.remove(extras[0])
+            notes.append(f"Removed {extras[0].name} to make room for a {category}.")
+            room = request.budget - sum(p.subtotal for p in repaired.items)
+            add = _best_swap(request, catalog, category, room, exclude=set(repaired.item_ids()))
         if add is not None:
             repaired.items.append(PlanItem.from_item(add, guests, why=f"Added: the plan needed a {category}."))
             notes.append(f"Added {add.name}: the plan had no {category}.")
