@@ -16,7 +16,7 @@ REPO = "agentic-recsys-hands-on/agentic-recsys-hands-on"
 
 
 def table() -> str:
-    entries = tomllib.loads((ROOT / "notebooks" / "registry.toml").read_text())["notebook"]
+    entries = sorted(tomllib.loads((ROOT / "notebooks" / "registry.toml").read_text())["notebook"], key=lambda e: e["file"])
     lines = ["| # | notebook | part | frameworks | keys | CI | Colab |", "|---|---|---|---|---|---|---|"]
     for e in entries:
         num = e["file"][:2]
