@@ -47,7 +47,7 @@ test-fast: $(STAMP)
 	$(VENV)/bin/pytest -q -m "not notebook and not frameworks" $(PYTEST_ARGS)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root --no-browser)
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py --out reports/bench.json
