@@ -44,6 +44,13 @@ Request: {request}
 Plan:
 {plan}"""
 
+SPECIALIST = """You are the {category} specialist of a birthday planning team.
+You know the {category} options well. From the {category} options below, choose the one that best fits the
+birthday person (interests, age, allergens, diet, guests, city and date) at a sensible share of the total
+budget of {budget}; a coordinator balances the whole plan afterwards. Only choose ids from the options.
+Options:
+{options}"""
+
 ASKER = """You are the asker in a conversational birthday recommender.
 Ask the user exactly one short question about the most important missing detail ({missing}). Do not
 recommend anything yet."""

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import tutorial_helpers.llm  # noqa: F401  (hygiene: telemetry off before ADK / LiteLLM load)
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
+from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
     OPTIONS_PER_CATEGORY,
     Choice,
@@ -78,7 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 APP_NAME = "birthday_planner"
 USER_ID = "parent"
-RETRIEVAL_TOOLS = ("search_catalog", "check_availability")
+RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 SPECIALTIES = ("gift", "cake", "venue")
 MAX_TOOL_ROUNDS = 3
 

@@ -44,6 +44,7 @@ from pydantic import BaseModel, ValidationError
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before autogen is imported)
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
+from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
     ExtractedRequest,
     FrameworkRun,
@@ -67,9 +68,9 @@ from tutorial_helpers.planning.reference import (
 )
 
 #: the shared tools the retriever may call (the same Python functions every framework uses)
-RETRIEVAL_TOOLS = ("search_catalog", "check_availability")
+RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 #: the categories that have their own specialist agent; the coordinator covers the others
-SPECIALIST_CATEGORIES = ("gift", "cake", "venue")
+SPECIALIST_CATEGORIES = common.SPECIALIST_CATEGORIES
 #: how many times the retriever may speak (each turn may hold several tool calls)
 MAX_RETRIEVER_TURNS = 2
 #: propose -> review rounds inside the coordinator's nested chat with the critic

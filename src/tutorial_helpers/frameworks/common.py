@@ -35,6 +35,10 @@ from tutorial_helpers.planning.reference import (
 )
 
 OPTIONS_PER_CATEGORY = 6
+#: the shared tools every retriever agent may call (the same Python functions in every framework)
+RETRIEVAL_TOOLS: tuple[str, ...] = ("search_catalog", "check_availability")
+#: the categories that get their own specialist agent; a coordinator covers the others
+SPECIALIST_CATEGORIES: tuple[str, ...] = ("gift", "cake", "venue")
 
 
 class ExtractedRequest(BaseModel):

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
+from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
     OPTIONS_PER_CATEGORY,
     Choice,
@@ -45,7 +46,7 @@ from tutorial_helpers.frameworks.common import (
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
-RETRIEVAL_TOOLS = ["search_catalog", "check_availability"]
+RETRIEVAL_TOOLS = list(common.RETRIEVAL_TOOLS)
 MAX_TOOL_ROUNDS = 4
 
 

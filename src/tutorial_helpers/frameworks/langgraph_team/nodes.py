@@ -36,6 +36,7 @@ from pydantic import ValidationError
 
 from tutorial_helpers import prompts, tools
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, PlanItem
+from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
     OPTIONS_PER_CATEGORY,
     ExtractedRequest,
@@ -59,9 +60,9 @@ from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan, effective_guests, why_item
 
 #: the catalog tools the retriever may call (the same functions every framework registers)
-RETRIEVAL_TOOLS = ("search_catalog", "check_availability")
+RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 #: the categories that get their own specialist agent; the others go straight to the coordinator
-SPECIALISTS = ("gift", "cake", "venue")
+SPECIALISTS = common.SPECIALIST_CATEGORIES
 #: errors of a model call that make a node fall back to its deterministic equivalent
 MODEL_ERRORS = (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError, KeyError, TypeError)
 #: feedback labels of the shared extractor that ask for a cheaper plan / another gift
@@ -70,12 +71,7 @@ OTHER_GIFT = {"already_has", "different_gift"}
 #: a follow-up "make it cheaper" aims at this share of the current total
 CHEAPER_FACTOR = 0.85
 
-SPECIALIST = """You are the {category} specialist of a birthday planning team.
-You know the {category} options well. From the {category} options below, choose the one that best fits the
-birthday person (interests, age, allergens, diet, guests, city and date) at a sensible share of the total
-budget of {budget}; a coordinator balances the whole plan afterwards. Only choose ids from the options.
-Options:
-{options}"""
+SPECIALIST = prompts.SPECIALIST
 
 
 def _ctx(runtime: Runtime[TeamContext]) -> TeamContext:
