@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--transport", choices=("stdio", "http"), default="stdio")
     sm.add_argument("--port", type=int, default=8765)
     sm.add_argument("--host", default="127.0.0.1")
+    sm.add_argument("--today", type=_date, default=None,
+                    help="the tools' today (YYYY-MM-DD) for lead times and availability (default: the system date)")
 
     sc = sub.add_parser("catalog", help="catalog commands")
     csub = sc.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
@@ -159,7 +161,8 @@ def cmd_serve_llm(args: argparse.Namespace) -> int:
 def cmd_serve_mcp(args: argparse.Namespace) -> int:
     from tutorial_helpers.mcp.server import run
 
-    run(transport=args.transport, host=args.host, port=args.port)
+    run(transport=args.transport, host=args.host, port=args.port,
+        today=args.today.isoformat() if args.today else None)
     return EXIT_OK
 
 

@@ -18,7 +18,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, InputError
+from tutorial_helpers.llm.usage import UsageMeter
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
@@ -96,7 +98,8 @@ def plan_text(
     Args:
         text: the request as a person would write it.
         framework: ``reference``, ``native``, ``ag2``, ``langgraph``, ``crewai`` or ``adk``.
-        today: the reference date for relative dates (default: the real today).
+        today: the reference date for relative dates (default: the clock's today, i.e. the date fixed
+            by an enclosing ``clock.use_today`` or else the system date, read once here).
         provider: ``offline`` (default without keys), ``openai``, ``gemini``, ``compatible``.
         seed: for deterministic runs.
         catalog: the catalog (default: the shipped one).
@@ -112,22 +115,31 @@ def plan_text(
         from tutorial_helpers.catalog import load_catalog
 
         catalog = load_catalog()
-    today = today or dt.date.today()
-    t0 = time.perf_counter()
-    request, unknown_city = parse_text(text, today)
-    say = on_step or (lambda _s: None)
-    say(f"understood: {request.model_dump(mode='json', exclude_defaults=True)}")
-    reasons = check_feasibility(request, catalog, unknown_city=unknown_city)
-    if reasons:
-        say("pre-check: no plan can satisfy this request")
-        plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
-    else:
-        planner = get_planner(framework)
-        plan = planner(text, request, provider=provider, seed=seed)
-        say(f"{framework}: proposed {len(plan.items)} items")
-        plan = guard(plan, request, catalog)
-        if plan.feasible is False and not plan.reasons:
-            plan.reasons = ["The planner could not produce a plan that meets every constraint."]
+    with clock.use_today(today) as today:  # the one clock of this run (the system date read here if not given)
+        t0 = time.perf_counter()
+        request, unknown_city = parse_text(text, today)
+        say = on_step or (lambda _s: None)
+        say(f"understood: {request.model_dump(mode='json', exclude_defaults=True)}")
+        reasons = check_feasibility(request, catalog, unknown_city=unknown_city)
+        if reasons:
+            say("pre-check: no plan can satisfy this request")
+            plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
+        else:
+            planner = get_planner(framework)
+            meter = UsageMeter("clock check")
+            with meter.active():
+                plan = planner(text, request, provider=provider, seed=seed)
+            undated = meter.calls_without_today()
+            if undated:
+                plan.warnings.append(
+                    f"{undated} model call(s) did not say what day it is: the offline model assumed the "
+                    "machine's date there (a real model would guess). Give every role prompt today's date "
+                    "with tutorial_helpers.prompts.render."
+                )
+            say(f"{framework}: proposed {len(plan.items)} items")
+            plan = guard(plan, request, catalog)
+            if plan.feasible is False and not plan.reasons:
+                plan.reasons = ["The planner could not produce a plan that meets every constraint."]
     plan.request = request
     plan.framework = framework
     if framework == "reference":

@@ -46,7 +46,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import tutorial_helpers.llm  # noqa: F401  (hygiene: telemetry off before ADK / LiteLLM load)
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
@@ -505,13 +505,13 @@ class AdkBirthdayTeam:
         from_state = {**on_error, "include_contents": "none"}
         structured = {**from_state, "after_model_callback": self.repair_structured}
         extractor = LlmAgent(
-            name="extractor", model=self.model("extractor"), instruction=prompts.EXTRACTOR,
+            name="extractor", model=self.model("extractor"), instruction=prompts.with_today_slot(prompts.EXTRACTOR),
             description="Reads the request into structured fields.", output_schema=ExtractedRequest,
             output_key="extracted", after_model_callback=self.repair_structured,
             after_agent_callback=self.merge_extracted, **on_error,
         )
         retriever = LlmAgent(
-            name="retriever", model=self.model("retriever"), instruction=prompts.RETRIEVER + KNOWN_NOTE,
+            name="retriever", model=self.model("retriever"), instruction=prompts.with_today_slot(prompts.RETRIEVER + KNOWN_NOTE),
             description="Finds grounded candidates with the catalog tools.", tools=self.retrieval_tools(),
             output_key="retrieval_notes", before_model_callback=self.cap_tool_rounds,
             after_tool_callback=self.keep_grounded, after_agent_callback=self.publish_candidates, **on_error,
@@ -533,7 +533,7 @@ class AdkBirthdayTeam:
             after_agent_callback=self.enforce_plan, **structured,
         )
         critic = LlmAgent(
-            name="critic", model=self.model("critic"), instruction=prompts.CRITIC,
+            name="critic", model=self.model("critic"), instruction=prompts.with_today_slot(prompts.CRITIC),
             description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(TASKS["critic"]),
             after_agent_callback=self.note_verdict, **from_state,
         )
@@ -544,7 +544,7 @@ class AdkBirthdayTeam:
             after_agent_callback=self.enforce_plan, **structured,
         )
         explainer = LlmAgent(
-            name="explainer", model=self.model("explainer"), instruction=prompts.EXPLAINER,
+            name="explainer", model=self.model("explainer"), instruction=prompts.with_today_slot(prompts.EXPLAINER),
             description="Explains the plan.", output_key="explanation",
             before_model_callback=self.focus(TASKS["explainer"]), after_agent_callback=self.note_explanation,
             **from_state,
@@ -557,15 +557,13 @@ class AdkBirthdayTeam:
                                                              reviser, explainer])
 
     # -- running ----------------------------------------------------------------------------------
+    @clock.on_request_day
     async def arun(self, text: str) -> FrameworkRun:
         """Run the team on ``text`` (async) and return the plan, the trace and usage per agent."""
-        from tutorial_helpers import tools
 
         adk = _adk()
         types = adk["types"]
         t0 = time.perf_counter()
-        if self.request.today:
-            tools.set_today(self.request.today)
         root = self.build()
         runner = adk["InMemoryRunner"](agent=root, app_name=APP_NAME)
         explanation = ""
@@ -606,12 +604,14 @@ def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
+@clock.on_request_day
 async def arun(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
                use_mcp: bool = False) -> FrameworkRun:
     """Async version of :func:`run` (``await arun(...)`` in a notebook)."""
     return await AdkBirthdayTeam(request, provider=provider, seed=seed, use_mcp=use_mcp).arun(text)
 
 
+@clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
         use_mcp: bool = False) -> FrameworkRun:
     """Plan with the ADK team and return everything it produced.

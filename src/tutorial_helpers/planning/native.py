@@ -24,7 +24,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ValidationError, create_model
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
 from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
@@ -153,7 +153,7 @@ class NativePlanner:
         today = request.today.isoformat() if request.today else "unknown"
         try:
             got = self._parse("extractor", [
-                {"role": "system", "content": prompts.EXTRACTOR.format(today=today)},
+                {"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=today)},
                 {"role": "user", "content": text},
             ], ExtractedRequest)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
@@ -168,11 +168,9 @@ class NativePlanner:
     def retrieve(self, text: str, request: BirthdayRequest, categories: list[str]) -> dict[str, list[CatalogItem]]:
         from tutorial_helpers import tools
 
-        if request.today:
-            tools.set_today(request.today)
         known = request.model_dump(mode="json", exclude_defaults=True)
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": prompts.RETRIEVER.format(categories=", ".join(categories), today=request.today)},
+            {"role": "system", "content": prompts.render(prompts.RETRIEVER, categories=", ".join(categories), today=request.today)},
             {"role": "user", "content": f"{text}\n\nKnown constraints: {json.dumps(known)}"},
         ]
         found: list[str] = []
@@ -199,7 +197,7 @@ class NativePlanner:
         return out
 
     def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]], feedback: str = "") -> BirthdayPlan:
-        system = prompts.SELECTOR.format(budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
+        system = prompts.render(prompts.SELECTOR, budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
         user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
             f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
         schema = closed_selection_schema(candidates) if self.closed_choices else Selection
@@ -225,7 +223,7 @@ class NativePlanner:
         lines = plan_lines(plan)
         try:
             resp = self._chat("critic", [
-                {"role": "system", "content": prompts.CRITIC.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
                 {"role": "user", "content": "Review the plan."},
             ])
             verdict = (resp.choices[0].message.content or "").strip()
@@ -241,7 +239,7 @@ class NativePlanner:
         lines = plan_lines(plan)
         try:
             resp = self._chat("explainer", [
-                {"role": "system", "content": prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
                 {"role": "user", "content": "Explain the plan."},
             ])
             text = (resp.choices[0].message.content or "").strip()
@@ -252,6 +250,7 @@ class NativePlanner:
         return text or " ".join(p.why for p in plan.items)
 
     # -- the team ---------------------------------------------------------------------------------
+    @clock.on_request_day
     def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
         t0 = time.perf_counter()
         request = self.extract(text, request)

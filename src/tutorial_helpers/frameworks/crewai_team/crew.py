@@ -109,7 +109,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
         agent = Agent(
             role=name.capitalize(),
             goal=f"Shortlist {_and(cats)} items from the catalog that meet every hard constraint",
-            backstory=prompts.RETRIEVER.format(categories=", ".join(cats), today=today),
+            backstory=prompts.render(prompts.RETRIEVER, categories=", ".join(cats), today=today),
             tools=crewai_tools(SPECIALIST_TOOLS, session, name),
             llm=session.llm(name),
             allow_delegation=False,
@@ -130,7 +130,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
     coordinator = Agent(
         role="Coordinator",
         goal="Choose one item per category so that the whole plan fits the budget and the person",
-        backstory=prompts.SELECTOR.format(budget=request.budget, guests=guests,
+        backstory=prompts.render(prompts.SELECTOR, budget=request.budget, guests=guests,
                                           options="the specialists' shortlists, given to you as context"),
         llm=session.llm("coordinator"),
         allow_delegation=False,

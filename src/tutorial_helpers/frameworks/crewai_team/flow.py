@@ -91,7 +91,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Request understanding agent",
             goal="Read the person's message into a structured birthday request, inventing nothing",
-            backstory=prompts.EXTRACTOR.format(today=today),
+            backstory=prompts.render(prompts.EXTRACTOR, today=today),
             llm=s.llm("extractor"),
             verbose=False,
         )
@@ -143,7 +143,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Critic",
             goal="Find every way the proposed plan breaks the request's constraints",
-            backstory=prompts.CRITIC.format(request=request.model_dump_json(exclude_defaults=True),
+            backstory=prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True),
                                             plan=plan_lines(plan)),
             llm=s.llm("critic"),
             verbose=False,
@@ -170,7 +170,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Coordinator",
             goal="Choose one item per category so that the whole plan fits the budget and the person",
-            backstory=prompts.SELECTOR.format(budget=request.budget, guests=effective_guests(request),
+            backstory=prompts.render(prompts.SELECTOR, budget=request.budget, guests=effective_guests(request),
                                               options=options_text(request, self.state.candidates)),
             llm=s.llm("coordinator"),
             verbose=False,
@@ -199,7 +199,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Explainer",
             goal="Tell the parent warmly and briefly why each chosen item fits",
-            backstory=prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines),
+            backstory=prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines),
             llm=s.llm("explainer"),
             verbose=False,
         )

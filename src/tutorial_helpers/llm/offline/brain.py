@@ -45,17 +45,32 @@ def respond(request: ChatRequest, tier: Tier) -> Reply:
     system_text = "\n".join(m.text() for m in request.messages if m.role in ("system", "developer"))
     role = detect_role(system_text)
     ctx = read_conversation(request, tier.level, role)
+    meta = today_meta(ctx)
     parallel = request.parallel_tool_calls is not False
     calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role)
     if calls:
-        return Reply(tool_calls=calls, finish_reason="tool_calls")
+        return Reply(tool_calls=calls, finish_reason="tool_calls", meta=meta)
     rf = request.response_format or {}
     if rf.get("type") == "json_schema":
         schema = (rf.get("json_schema") or {}).get("schema") or {"type": "object"}
-        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False))
+        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False), meta=meta)
     if rf.get("type") == "json_object":
-        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False))
-    return Reply(content=write(role, ctx))
+        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False), meta=meta)
+    return Reply(content=write(role, ctx), meta=meta)
+
+
+def today_meta(ctx: Context) -> dict[str, Any]:
+    """What the reply says about the date it used: ``{"today", "today_source"[, "note"]}``.
+
+    The server returns it as the ``offline`` field of the body and the ``x-offline-today-source``
+    header, so a caller (the usage meter, a test, a learner) sees when a conversation never said what
+    day it is and the stand-in had to assume the machine's date.
+    """
+    meta: dict[str, Any] = {"today": ctx.today.isoformat(), "today_source": ctx.today_source}
+    if ctx.today_source == "wall-clock":
+        meta["note"] = ("No message said what day it is; the offline model assumed the machine's date. "
+                        "State it in the system prompt (\"Today is YYYY-MM-DD.\").")
+    return meta
 
 
 def debug_view(request: ChatRequest, tier: Tier) -> dict[str, Any]:

@@ -145,6 +145,8 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
+    #: what the stand-in says about itself (``today``, ``today_source``): the ``offline`` field of the body
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
@@ -186,6 +188,7 @@ def completion_body(cid: str, model: str, reply: Reply, prompt_tokens: int, comp
         "system_fingerprint": SYSTEM_FINGERPRINT,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": reply.finish_reason}],
         "usage": usage_body(prompt_tokens, completion_tokens),
+        **({"offline": reply.meta} if reply.meta else {}),
     }
 
 

@@ -75,7 +75,7 @@ def _break_tool_args(reply: Reply) -> Reply:
     """Replace each tool call's arguments by an object that breaks the schema (unknown key, wrong types)."""
     bad = json.dumps({"unexpected_argument": True, "k": "many"})
     return Reply(content=reply.content, tool_calls=[(n, bad) for n, _ in reply.tool_calls],
-                 finish_reason=reply.finish_reason)
+                 finish_reason=reply.finish_reason, meta=reply.meta)
 
 
 def create_app(faults: FaultConfig | None = None, latency_scale: float | None = None) -> FastAPI:
@@ -174,7 +174,10 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         structured = (req.response_format or {}).get("type") in ("json_schema", "json_object")
         if fault == "malformed_json" and structured and reply.content:
             reply = Reply(content=_break_json(reply.content), tool_calls=reply.tool_calls,
-                          finish_reason=reply.finish_reason)
+                          finish_reason=reply.finish_reason, meta=reply.meta)
+        meta_headers = {"x-offline-model": "true"}
+        if reply.meta.get("today_source"):
+            meta_headers["x-offline-today-source"] = str(reply.meta["today_source"])
 
         prompt_tokens = count_messages(messages, req.tools, req.response_format)
         completion_tokens = max(1, count_tokens(reply.content) + sum(
@@ -202,7 +205,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
                 yield sse("[DONE]")
 
             return StreamingResponse(events(), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "x-offline-model": "true"})
+                                     headers={"Cache-Control": "no-cache", **meta_headers})
 
         if delay > 0:
             await asyncio.sleep(delay)
@@ -210,7 +213,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         text = json.dumps(body, ensure_ascii=False)
         if fault == "malformed_json" and not structured:
             return Response(_break_json(text), status_code=200, media_type="application/json")
-        return Response(text, status_code=200, media_type="application/json", headers={"x-offline-model": "true"})
+        return Response(text, status_code=200, media_type="application/json", headers=meta_headers)
 
     return app
 
