@@ -65,6 +65,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import (
     assemble_plan,
@@ -256,6 +257,7 @@ class AdkBirthdayTeam:
                 extracted = None
         if extracted is None:
             self.warnings.append("The extractor gave nothing usable; used the rule-based reading.")
+            note_fallback("extractor", "gave nothing usable; used the rule-based reading")
         self.request, notes = merge_requests(self.validated, extracted)
         self.warnings += notes
         self.categories = plan_categories(self.request)
@@ -406,6 +408,7 @@ class AdkBirthdayTeam:
         if problems and agent == "reviser":
             self.log("guardrail", "repaired", "; ".join(problems))
             self.warnings.append("The plan still broke a constraint after revision; the reference optimiser rebuilt it.")
+            note_fallback("reviser", "the plan still broke a constraint; the reference optimiser rebuilt it")
             plan = self.reference_plan()
             problems = [v.detail for v in validate_plan(plan, self.request, self.catalog)]
         self.plan = plan
@@ -456,6 +459,7 @@ class AdkBirthdayTeam:
             return None
         except ValueError:
             self.warnings.append(f"The {callback_context.agent_name} returned malformed output; ignored it.")
+            note_fallback(callback_context.agent_name, "malformed output; replaced by an empty answer")
             self.log("guardrail", "malformed output", f"{callback_context.agent_name}: {text[:120]}")
             empty = ExtractedRequest() if schema is ExtractedRequest else Selection(choices=[])
             return _text_response(empty.model_dump_json())
@@ -464,6 +468,7 @@ class AdkBirthdayTeam:
         """on_model_error_callback: a failing model call becomes a deterministic stand-in answer."""
         agent = callback_context.agent_name
         self.warnings.append(f"The {agent} failed ({type(error).__name__}); used the deterministic fallback.")
+        note_fallback(agent, f"failed ({type(error).__name__}); used the deterministic fallback")
         self.log(agent, "failed", f"{type(error).__name__}: {error}")
         if agent == "extractor":
             return _text_response(ExtractedRequest().model_dump_json())
@@ -584,6 +589,7 @@ class AdkBirthdayTeam:
         plan = self.plan
         if plan is None:  # the coordinator never finished: the reference optimiser over what we have
             self.warnings.append("The team produced no plan; the reference optimiser assembled one.")
+            note_fallback("coordinator", "no plan; the reference optimiser assembled one")
             plan = self.reference_plan()
         usage = self.meter.summary()
         usage.tool_calls = max(usage.tool_calls, self.tool_calls)

@@ -59,6 +59,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import (
     assemble_plan,
@@ -413,6 +414,8 @@ class Ag2Planner:
                 failures.append(_Failure(agent=speaker, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
                 what = "resumed the group chat" if attempt < self.resumes else "finished the plan from what the team had"
                 self.warnings.append(f"A model call of the {speaker} failed ({type(exc).__name__}); {what}.")
+                if attempt >= self.resumes:
+                    note_fallback(str(speaker), f"failed ({type(exc).__name__}); {what}")
         return failures
 
     def next_speaker(self, last_speaker: Any, groupchat: Any) -> Any:
@@ -460,6 +463,7 @@ class Ag2Planner:
         if plan is None or not plan.items:
             if warnings is not None:
                 warnings.append("The coordinator chose nothing usable; the reference optimiser chose the plan.")
+                note_fallback("coordinator", "chose nothing usable; the reference optimiser chose the plan")
             return assemble_plan(req, cands, self.catalog, required=required_categories(req),
                                  optional=optional_categories(req))
         chosen = {p.category for p in plan.items}

@@ -43,6 +43,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
@@ -158,6 +159,7 @@ class NativePlanner:
             ], ExtractedRequest)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The extractor failed ({type(exc).__name__}); used the rule-based reading.")
+            note_fallback("extractor", f"failed ({type(exc).__name__}); used the rule-based reading")
             self._log("extractor", "failed", str(exc))
             return request
         merged, notes = merge_requests(request, got)
@@ -177,8 +179,9 @@ class NativePlanner:
         for _round in range(MAX_TOOL_ROUNDS):
             try:
                 resp = self._chat("retriever", messages, tools=tools.openai_tools(RETRIEVAL_TOOLS), tool_choice="auto")
-            except openai.OpenAIError as exc:
+            except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
                 self.warnings.append(f"The retriever failed ({type(exc).__name__}); used catalog search directly.")
+                note_fallback("retriever", f"failed ({type(exc).__name__}); used catalog search directly")
                 self._log("retriever", "failed", str(exc))
                 break
             msg = resp.choices[0].message
@@ -205,6 +208,7 @@ class NativePlanner:
             sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], schema)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The selector failed ({type(exc).__name__}); used the reference optimiser.")
+            note_fallback("selector", f"failed ({type(exc).__name__}); used the reference optimiser")
             self._log("selector", "failed", str(exc))
             return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
         choices = sel.choices if isinstance(sel, Selection) else [
@@ -212,6 +216,7 @@ class NativePlanner:
         plan = plan_from_choices(request, choices, candidates, self.catalog, self.warnings)
         if not plan.items and any(candidates.values()):
             self.warnings.append("The selector chose none of the options; used the reference optimiser.")
+            note_fallback("selector", "chose none of the options; used the reference optimiser")
             self._log("selector", "failed", "no valid choice")
             return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
         self._log("selector", "chose", ", ".join(f"{p.category}={p.id}" for p in plan.items))
@@ -227,9 +232,10 @@ class NativePlanner:
                 {"role": "user", "content": "Review the plan."},
             ])
             verdict = (resp.choices[0].message.content or "").strip()
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:
             verdict = ""
             self.warnings.append(f"The critic failed ({type(exc).__name__}); relied on the guardrail alone.")
+            note_fallback("critic", f"failed ({type(exc).__name__}); relied on the guardrail alone")
         self._log("critic", "reviewed", verdict or "(no verdict)")
         if problems:
             self._log("guardrail", "found", "; ".join(problems))
@@ -243,8 +249,9 @@ class NativePlanner:
                 {"role": "user", "content": "Explain the plan."},
             ])
             text = (resp.choices[0].message.content or "").strip()
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:
             self.warnings.append(f"The explainer failed ({type(exc).__name__}); used the template explanation.")
+            note_fallback("explainer", f"failed ({type(exc).__name__}); used the template explanation")
             text = ""
         self._log("explainer", "wrote", text)
         return text or " ".join(p.why for p in plan.items)

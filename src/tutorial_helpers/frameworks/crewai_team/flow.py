@@ -38,6 +38,7 @@ from tutorial_helpers.frameworks.common import (
 )
 from tutorial_helpers.frameworks.crewai_team.crew import build_crew
 from tutorial_helpers.frameworks.crewai_team.session import Session
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan, effective_guests
 
@@ -70,6 +71,7 @@ def console_verbose(verbose: bool = False) -> None:
 
 def _failed(session: Session, agent: str, exc: Exception, fallback: str) -> None:
     session.warn(f"The {agent} failed ({type(exc).__name__}); {fallback}.")
+    note_fallback(agent, f"failed ({type(exc).__name__}); {fallback}")
     session.log(agent, "failed", f"{type(exc).__name__}: {exc}")
 
 

@@ -56,6 +56,7 @@ from tutorial_helpers.frameworks.langgraph_team.state import (
     entry,
     request_of,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan, effective_guests, why_item
 
@@ -84,6 +85,7 @@ def _items(ids: list[str], catalog: Any) -> list[CatalogItem]:
 
 def _failed(agent: str, exc: Exception, fallback: str) -> tuple[str, dict[str, Any]]:
     name = type(exc).__name__
+    note_fallback(agent, f"failed ({name}); {fallback}")
     return f"The {agent} failed ({name}); {fallback}.", entry(agent, "failed", f"{name}: {exc}")
 
 
@@ -322,6 +324,7 @@ def coordinator(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str,
     if cap is not None and plan.total_cost > cap:
         cheaper = assemble_plan(target, cands, ctx.catalog, required=list(cands), optional=[])
         if cheaper.items and cheaper.total_cost <= cap:
+            note_fallback("coordinator", f"plan over ${cap:,.2f}; the reference optimiser replaced it")
             warnings.append(f"The coordinator's plan cost ${plan.total_cost:,.2f}; "
                             f"the optimiser found one under ${cap:,.2f}.")
             plan = cheaper

@@ -311,6 +311,13 @@ def ensure_offline_server() -> str:
         return _singleton.base_url
 
 
+def get_server() -> OfflineServer:
+    """The process-wide offline model (started if needed): to set its faults or latency in a lesson."""
+    ensure_offline_server()
+    assert _singleton is not None
+    return _singleton
+
+
 def set_offline_latency(scale: float) -> None:
     """Set the simulated latency of the process-wide offline model (0: instant, 1: the tiers' latency).
 
