@@ -16,6 +16,8 @@ import pytest
 from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayRequest
 
+pytestmark = pytest.mark.clock
+
 FAR = dt.date(2031, 3, 14)  # not the machine's date, whatever it is
 
 

@@ -79,6 +79,9 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
             "llm_calls_per_plan": lambda v: v > 0,
             "example_plan_valid": lambda v: v is True,
             "trace_agents": lambda v: v >= 4,
+            "raw_pass_rate": _between(0, 1),
+            "fallback_rate": _between(0, 1),
+            "raw_not_above_guarded": lambda v: v is True,
         }
         for nb in ("10_ag2.ipynb", "11_langgraph.ipynb", "12_crewai.ipynb", "13_adk.ipynb")
     },
@@ -86,6 +89,9 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "frameworks_compared": lambda v: v >= 6,
         "min_pass_rate": lambda v: v >= 0.9,
         "all_grounded": lambda v: v is True,
+        "min_raw_pass_rate": _between(0, 1),
+        "raw_never_above_guarded": lambda v: v is True,
+        "calls_without_today": lambda v: v == 0,
     },
 }
 

@@ -112,7 +112,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         result = evaluate(fw, scenarios, provider=args.provider, seed=args.seed, progress=progress)
         metrics.append(result.metrics())
-        rows += [{"framework": fw, "id": r.id, "passed": r.passed, "checks": r.checks, "error": r.error} for r in result.results]
+        rows += [{"framework": fw, "id": r.id, "passed": r.passed, "raw_passed": r.raw_passed, "fallback": r.fallback,
+                  "repaired": r.repaired, "checks": r.checks, "raw_checks": r.raw_checks, "error": r.error}
+                 for r in result.results]
     if args.out:
         paths = write_report(metrics, args.out, rows)
         if not args.json:
@@ -122,7 +124,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         for m in metrics:
             sys.stdout.write(
-                f"{m['framework']:>10}: pass_rate {m['pass_rate']:.2f}  grounded_rate {m['grounded_rate']:.2f}  "
+                f"{m['framework']:>10}: pass_rate {m['pass_rate']:.2f} (raw {m['raw_pass_rate']:.2f}, fallbacks "
+                f"{m['fallback_rate']:.2f}, repairs {m['repair_rate']:.2f})  grounded_rate {m['grounded_rate']:.2f}  "
                 f"n={m['n']}  llm_calls/plan {m['mean_llm_calls']:.1f}  wall/plan {m['mean_wall_s']:.2f}s\n"
             )
             for f in m["failures"][:10]:
