@@ -149,3 +149,11 @@ def test_serve_mcp_accepts_today():
 
     args = build_parser().parse_args(["serve-mcp", "--today", "2031-03-14"])
     assert args.today == FAR
+
+
+def test_memory_timestamps_carry_the_runs_day():
+    from tutorial_helpers.memory.records import utcnow
+
+    with clock.use_today(FAR):
+        stamp = utcnow()
+    assert stamp.date() == FAR and stamp.tzinfo is not None

@@ -76,6 +76,19 @@ def today() -> dt.date:
     return fixed if fixed is not None else system_today()
 
 
+def now() -> dt.datetime:
+    """The run's current moment (UTC): :func:`today`'s date with the wall clock's time of day.
+
+    For timestamps (memory records, expiry, recency): inside a fixed day they carry that day, and
+    they still move forward within it.
+    """
+    moment = dt.datetime.now(dt.UTC)
+    fixed = _fixed
+    if fixed is None:
+        return moment
+    return moment.replace(year=fixed.year, month=fixed.month, day=fixed.day)
+
+
 def is_fixed() -> bool:
     """True inside a :func:`use_today` block (or after :func:`set_today`)."""
     return _fixed is not None
