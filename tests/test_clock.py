@@ -157,3 +157,19 @@ def test_memory_timestamps_carry_the_runs_day():
     with clock.use_today(FAR):
         stamp = utcnow()
     assert stamp.date() == FAR and stamp.tzinfo is not None
+
+
+def test_scenarios_written_on_other_days_pass_with_the_native_team():
+    """Relative dates ("this Saturday", "in two weeks", January asked in December) on other todays."""
+    import os
+    from pathlib import Path
+
+    from tutorial_helpers.evaluation import evaluate, load_scenarios
+
+    os.environ.setdefault("TUTORIAL_OFFLINE_LATENCY_SCALE", "0")
+    scenarios = load_scenarios(Path(__file__).parent / "data" / "shifted_scenarios.jsonl")
+    assert {s.today.isoformat() for s in scenarios} != {"2026-11-22"}
+    for framework in ("reference", "native"):
+        m = evaluate(framework, scenarios).metrics()
+        assert m["pass_rate"] == 1.0, (framework, m["failures"])
+        assert m["calls_without_today"] == 0, framework
