@@ -131,6 +131,23 @@ def test_notebook_is_clean_and_follows_contract(entry):
     assert not re.search(r"['\"](gpt-[0-9a-z.-]+|gemini-[0-9a-z.-]+|offline-(small|large))['\"]", src), "model name literal"
 
 
+#: "notebook 05", "Notebooks 10–13", "**03 · ..." (the "next" links): each must be a registered notebook
+NB_REF = re.compile(r"\b[Nn]otebooks? (\d\d)(?:\s*(?:–|-|to|and)\s*(\d\d))?|\*\*(\d\d) ·")
+
+
+def test_cross_references_point_to_notebooks_that_exist():
+    registered = {e["file"][:2] for e in REGISTRY}
+    dangling = []
+    for e in REGISTRY:
+        nb = load(NB_DIR / e["file"])
+        text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        for m in NB_REF.finditer(text):
+            for num in filter(None, m.groups()):
+                if num not in registered:
+                    dangling.append(f"{e['file']}: {m.group(0)!r}")
+    assert not dangling, dangling
+
+
 def test_no_key_like_strings_tracked():
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     hits = []

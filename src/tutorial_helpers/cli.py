@@ -1,4 +1,4 @@
-"""The command line of design.md section 3 (``python -m tutorial_helpers ...`` or ``tutorial-helpers ...``).
+"""The command line of ARCHITECTURE.md [contracts] (``python -m tutorial_helpers ...`` or ``tutorial-helpers ...``).
 
 Exit codes: 0 done; 2 bad input or configuration (one line on stderr, no traceback); 3 the request is
 valid but no plan can satisfy it (the plan is still printed); 1 internal error.

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 # ---------------------------------------------------------------------------------------------
-# Vocabulary (the catalog guarantees of design.md section 5)
+# Vocabulary (the catalog guarantees of ARCHITECTURE.md [catalog])
 # ---------------------------------------------------------------------------------------------
 
 CATEGORIES: tuple[str, ...] = ("gift", "cake", "venue", "activity", "decoration", "food", "experience")
@@ -347,7 +347,7 @@ class RawOutcome(BaseModel):
 
 
 class BirthdayPlan(BaseModel):
-    """The plan JSON of design.md section 3."""
+    """The plan JSON of ARCHITECTURE.md [contracts]."""
 
     feasible: bool
     request: BirthdayRequest

@@ -1,4 +1,4 @@
-"""The evaluation harness: run a planner over scenarios and score every check of design.md section 4.
+"""The evaluation harness: run a planner over scenarios and score every check of ARCHITECTURE.md [scenarios and checks].
 
 One harness scores every framework the same way, so the comparison notebooks compare orchestration,
 not scoring rules. It never crashes on a bad plan or a failing planner: both become failures with
@@ -55,7 +55,7 @@ class ScenarioResult:
 
 @dataclass
 class EvaluationResult:
-    """Metrics JSON of design.md section 4 plus the per-scenario rows."""
+    """Metrics JSON of ARCHITECTURE.md [scenarios and checks] plus the per-scenario rows."""
 
     framework: str
     provider: str
