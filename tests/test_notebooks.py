@@ -82,6 +82,8 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
             "raw_pass_rate": _between(0, 1),
             "fallback_rate": _between(0, 1),
             "raw_not_above_guarded": lambda v: v is True,
+            "mini_team_plan_valid": lambda v: v is True,
+            "mini_team_grounded": lambda v: v is True,
         }
         for nb in ("10_ag2.ipynb", "11_langgraph.ipynb", "12_crewai.ipynb", "13_adk.ipynb")
     },

@@ -134,3 +134,39 @@ How to work:
    total against the budget, a simple schedule, and any warning. If no plan can satisfy the constraints,
    say so and explain which constraint cannot be met.
 """
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces the framework teams add to the role prompts above (one copy, whatever the framework)
+# ---------------------------------------------------------------------------------------------
+
+#: the constraints already known, after a retriever's prompt
+KNOWN_NOTE = "\nKnown constraints: {request}"
+#: the request, after a selector's prompt (ADK fills ``{request}`` from session state)
+REQUEST_NOTE = "\nRequest: {request}"
+#: the critic's findings, for a second selection
+FEEDBACK_NOTE = "\nThe critic found problems with the last choice:\n{feedback}"
+#: the specialists' picks, for the coordinator (a ``{x?}`` key may be missing from ADK's state)
+COORDINATOR_NOTE = """
+Your gift, cake and venue specialists proposed (keep their picks unless the whole plan breaks the budget):
+gift: {gift_choice?}
+cake: {cake_choice?}
+venue: {venue_choice?}
+Request: {request}"""
+#: the same, as one line filled by code (AG2)
+PICKS_NOTE = "\nThe specialists recommend {picks}; keep their picks unless the whole plan needs a change."
+#: the deterministic checks' findings, appended to the critic's prompt
+CHECKS_NOTE = "\nAutomatic checks: {findings}"
+#: the one user turn a state-driven agent sees (its inputs come through its instruction)
+AGENT_TASKS = {"specialist": "Choose the best option.", "coordinator": "Choose the plan.", "critic": "Review the plan.",
+               "reviser": "Choose the plan again, fixing the problems.", "explainer": "Explain the plan."}
+
+#: CrewAI task descriptions (``{x}`` filled from the crew's inputs at kickoff)
+SHORTLIST_TASK = """Shortlist {categories} candidates for this birthday request.
+The person wrote: {request_text}
+Known constraints: {constraints}
+Search the catalog for each of these categories, then list the best ids per category."""
+CHOOSE_TASK = """Choose the birthday plan: exactly one item per category from the specialists' shortlists
+(given as context), together within the budget of {budget} USD for {guests} guests.
+The person wrote: {request_text}
+Known constraints: {constraints}"""

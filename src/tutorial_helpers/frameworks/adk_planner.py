@@ -106,21 +106,6 @@ AGENT_GRAPH: dict[str, list[Any]] = {
     ],
 }
 
-COORDINATOR_NOTE = """
-Your gift, cake and venue specialists proposed (keep their picks unless the whole plan breaks the budget):
-gift: {gift_choice?}
-cake: {cake_choice?}
-venue: {venue_choice?}
-Request: {request}
-Today is {today}."""
-REQUEST_NOTE = "\nRequest: {request}\nToday is {today}."
-FEEDBACK_NOTE = "\nThe critic found problems with the last choice:\n{feedback}"
-KNOWN_NOTE = "\nKnown constraints: {request}"
-#: the one user turn each state-driven agent sees (its inputs come from state, through its instruction)
-TASKS = {"specialist": "Choose the best option.", "coordinator": "Choose the plan.", "critic": "Review the plan.",
-         "reviser": "Choose the plan again, fixing the problems.", "explainer": "Explain the plan."}
-
-
 def _adk() -> dict[str, Any]:
     """Import ADK lazily (after the hygiene) and return the names this module uses."""
     with warnings.catch_warnings():
@@ -516,7 +501,7 @@ class AdkBirthdayTeam:
             after_agent_callback=self.merge_extracted, **on_error,
         )
         retriever = LlmAgent(
-            name="retriever", model=self.model("retriever"), instruction=prompts.with_today_slot(prompts.RETRIEVER + KNOWN_NOTE),
+            name="retriever", model=self.model("retriever"), instruction=prompts.with_today_slot(prompts.RETRIEVER + prompts.KNOWN_NOTE),
             description="Finds grounded candidates with the catalog tools.", tools=self.retrieval_tools(),
             output_key="retrieval_notes", before_model_callback=self.cap_tool_rounds,
             after_tool_callback=self.keep_grounded, after_agent_callback=self.publish_candidates, **on_error,
@@ -524,34 +509,35 @@ class AdkBirthdayTeam:
         specialists = [
             LlmAgent(
                 name=f"{c}_specialist", model=self.model(f"{c}_specialist"),
-                instruction=prompts.SELECTOR.replace("{options}", "{" + c + "_options}") + REQUEST_NOTE,
+                instruction=prompts.with_today_slot(prompts.SPECIALIST.replace("{category}", c).replace("{options}", "{" + c + "_options}")
+                                                     + prompts.REQUEST_NOTE),
                 description=f"Picks the best {c}.", output_schema=Selection, output_key=f"{c}_choice",
-                before_model_callback=[self.skip_without_options, self.focus(TASKS["specialist"])],
+                before_model_callback=[self.skip_without_options, self.focus(prompts.AGENT_TASKS["specialist"])],
                 after_agent_callback=self.note_choice, **structured,
             )
             for c in SPECIALTIES
         ]
         coordinator = LlmAgent(
-            name="coordinator", model=self.model("coordinator"), instruction=prompts.SELECTOR + COORDINATOR_NOTE,
+            name="coordinator", model=self.model("coordinator"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.COORDINATOR_NOTE),
             description="Chooses one item per category within the budget.", output_schema=Selection,
-            output_key="selection", before_model_callback=self.focus(TASKS["coordinator"]),
+            output_key="selection", before_model_callback=self.focus(prompts.AGENT_TASKS["coordinator"]),
             after_agent_callback=self.enforce_plan, **structured,
         )
         critic = LlmAgent(
             name="critic", model=self.model("critic"), instruction=prompts.with_today_slot(prompts.CRITIC),
-            description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(TASKS["critic"]),
+            description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(prompts.AGENT_TASKS["critic"]),
             after_agent_callback=self.note_verdict, **from_state,
         )
         reviser = LlmAgent(
-            name="reviser", model=self.model("reviser"), instruction=prompts.SELECTOR + FEEDBACK_NOTE + REQUEST_NOTE,
+            name="reviser", model=self.model("reviser"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.FEEDBACK_NOTE + prompts.REQUEST_NOTE),
             description="Fixes the plan when a problem was found.", output_schema=Selection, output_key="selection",
-            before_model_callback=[self.skip_if_approved, self.focus(TASKS["reviser"])],
+            before_model_callback=[self.skip_if_approved, self.focus(prompts.AGENT_TASKS["reviser"])],
             after_agent_callback=self.enforce_plan, **structured,
         )
         explainer = LlmAgent(
             name="explainer", model=self.model("explainer"), instruction=prompts.with_today_slot(prompts.EXPLAINER),
             description="Explains the plan.", output_key="explanation",
-            before_model_callback=self.focus(TASKS["explainer"]), after_agent_callback=self.note_explanation,
+            before_model_callback=self.focus(prompts.AGENT_TASKS["explainer"]), after_agent_callback=self.note_explanation,
             **from_state,
         )
         with warnings.catch_warnings():  # ADK 2 marks these deprecated in favour of Workflow (see the notebook)

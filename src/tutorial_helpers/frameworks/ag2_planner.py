@@ -259,15 +259,14 @@ class Ag2Planner:
     def _retriever_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
         known = json.dumps(req.model_dump(mode="json", exclude_defaults=True, exclude={"today"}))
-        return (prompts.render(prompts.RETRIEVER, categories=", ".join(self.categories()), today=req.today)
-                + f"\nKnown constraints: {known}")
+        return prompts.render(prompts.RETRIEVER + prompts.KNOWN_NOTE, categories=", ".join(self.categories()),
+                              request=known, today=req.today)
 
     def _specialist_prompt(self, category: str) -> Any:
         def update(agent: Any, messages: list[dict[str, Any]]) -> str:
             req = self.request()
             opts = options_text(req, {category: self.candidates().get(category, [])})
-            return (prompts.render(prompts.SELECTOR, budget=req.budget, guests=effective_guests(req), options=opts)
-                    + f"\nYou are the {category} specialist: choose the {category} only.")
+            return prompts.render(prompts.SPECIALIST, category=category, budget=req.budget, options=opts)
         return update
 
     def _coordinator_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
@@ -277,9 +276,9 @@ class Ag2Planner:
         for cat, item_id in picks.items():  # the specialist's pick first among its category's options
             cands[cat] = sorted(cands[cat], key=lambda i: i.id != item_id)
         note = "; ".join(f"{c}: {i}" for c, i in picks.items()) or "none"
-        return (prompts.render(prompts.SELECTOR, budget=req.budget, guests=effective_guests(req), options=options_text(req, cands))
-                + f"\nThe specialists recommend {note}; keep their picks unless the whole plan needs a change."
-                + f"\nRequest: {req.model_dump_json(exclude_defaults=True, exclude={'today'})}")
+        return prompts.render(prompts.SELECTOR + prompts.PICKS_NOTE + prompts.REQUEST_NOTE, budget=req.budget,
+                              guests=effective_guests(req), options=options_text(req, cands), picks=note,
+                              request=req.model_dump_json(exclude_defaults=True, exclude={"today"}))
 
     def _critic_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
@@ -288,7 +287,7 @@ class Ag2Planner:
         checks = ""
         if proposal is not None:
             found = [f"{v.check}: {v.detail}" for v in validate_plan(proposal, req, self.catalog)]
-            checks = "\nAutomatic checks: " + ("; ".join(found) if found else "no problem found")
+            checks = prompts.CHECKS_NOTE.format(findings="; ".join(found) if found else "no problem found")
         return prompts.render(prompts.CRITIC, request=req.model_dump_json(exclude_defaults=True), plan=lines) + checks
 
     def _explainer_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
@@ -347,7 +346,7 @@ class Ag2Planner:
             register_function(fn, caller=retriever, executor=executor, name=name, description=description)
         specialists = [
             ConversableAgent(
-                f"{cat}_specialist", system_message=prompts.SELECTOR,
+                f"{cat}_specialist", system_message=prompts.SPECIALIST,
                 llm_config=self._llm(f"{cat}_specialist", response_format=Selection),
                 update_agent_state_before_reply=[UpdateSystemMessage(self._specialist_prompt(cat))], **quiet)
             for cat in SPECIALIST_CATEGORIES

@@ -24,7 +24,7 @@ from crewai import Agent
 from crewai.flow.flow import Flow, FlowState, listen, or_, router, start
 from pydantic import Field
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks.common import (
     ExtractedRequest,
@@ -81,6 +81,18 @@ class BirthdayFlow(Flow[PlanState]):
     session: Any = Field(default=None, exclude=True)
     #: no console panels for every step (the trace is kept in the session instead)
     suppress_flow_events: bool = True
+
+    def kickoff(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the flow on the request's day (one clock: the tools count lead times from it)."""
+        request = self.session.request if self.session is not None else None
+        with clock.use_today(getattr(request, "today", None)):
+            return super().kickoff(*args, **kwargs)
+
+    async def kickoff_async(self, *args: Any, **kwargs: Any) -> Any:
+        """The same, awaited."""
+        request = self.session.request if self.session is not None else None
+        with clock.use_today(getattr(request, "today", None)):
+            return await super().kickoff_async(*args, **kwargs)
 
     # -- 1. understand ---------------------------------------------------------------------------
     @start()
