@@ -11,7 +11,7 @@ pytest.importorskip("google.adk")
 os.environ.setdefault("TUTORIAL_OFFLINE_LATENCY_SCALE", "0")
 
 from tutorial_helpers.evaluation import evaluate, load_scenarios  # noqa: E402
-from tutorial_helpers.frameworks import adk_planner  # noqa: E402
+from tutorial_helpers.frameworks.adk_team import team as adk_planner  # noqa: E402
 from tutorial_helpers.llm import get_provider  # noqa: E402
 from tutorial_helpers.llm.offline import FaultConfig, OfflineServer, start_server  # noqa: E402
 from tutorial_helpers.planners import parse_text  # noqa: E402
@@ -79,7 +79,8 @@ def test_agent_graph_is_consistent() -> None:
 
 def test_after_tool_callback_drops_ungrounded_or_unacceptable_results(example: tuple[str, object]) -> None:
     _, request = example
-    team = adk_planner.AdkBirthdayTeam(request, provider="offline")
+    team = adk_planner.ADKTeam(provider="offline")
+    team.reset(request)
     good = adk_planner.candidate_pool(request, team.catalog, "cake", k=3)[0].id
     wrong_city = next(i.id for i in team.catalog.items if i.category == "cake" and i.city != request.city)
     payload = [{"id": good}, {"id": "cake-aus-9999"}, {"id": wrong_city}]

@@ -19,7 +19,7 @@ pytest.importorskip("autogen")
 from pydantic import SecretStr  # noqa: E402
 
 from tutorial_helpers.evaluation import evaluate, load_scenarios  # noqa: E402
-from tutorial_helpers.frameworks import ag2_planner as ag2  # noqa: E402
+from tutorial_helpers.frameworks.ag2_team import team as ag2  # noqa: E402
 from tutorial_helpers.planners import parse_text, plan_text  # noqa: E402
 from tutorial_helpers.planning.guardrail import validate_plan  # noqa: E402
 

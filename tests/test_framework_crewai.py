@@ -29,7 +29,7 @@ from pydantic import SecretStr  # noqa: E402
 
 from tutorial_helpers.config import ENV_VARS  # noqa: E402
 from tutorial_helpers.evaluation import evaluate, load_scenarios  # noqa: E402
-from tutorial_helpers.frameworks import crewai_planner as cp  # noqa: E402
+from tutorial_helpers.frameworks.crewai_team import team as cp  # noqa: E402
 from tutorial_helpers.planners import parse_text, plan_text  # noqa: E402
 from tutorial_helpers.planning.guardrail import validate_plan  # noqa: E402
 

@@ -18,7 +18,7 @@ pytest.importorskip("langgraph")
 from pydantic import SecretStr  # noqa: E402
 
 from tutorial_helpers.evaluation import evaluate, load_scenarios  # noqa: E402
-from tutorial_helpers.frameworks import langgraph_planner as lg  # noqa: E402
+from tutorial_helpers.frameworks.langgraph_team import team as lg  # noqa: E402
 from tutorial_helpers.planners import parse_text, plan_text  # noqa: E402
 from tutorial_helpers.planning.guardrail import validate_plan  # noqa: E402
 
@@ -39,7 +39,7 @@ def request_():
 
 @pytest.fixture(scope="module")
 def first_turn(request_):
-    planner = lg.LangGraphPlanner(provider="offline")
+    planner = lg.LangGraphTeam(provider="offline")
     return planner, planner.run(TEXT, request_, thread_id="maya")
 
 
@@ -96,7 +96,7 @@ def test_human_review_can_edit_the_plan(request_) -> None:
             return {"action": "edit", "remove": ["decoration", "activity"]}
         return {"action": "approve"}
 
-    run = lg.LangGraphPlanner(provider="offline", reviewer=reviewer).run(TEXT, request_)
+    run = lg.LangGraphTeam(provider="offline", reviewer=reviewer).run(TEXT, request_)
     assert len(decisions) == 2 and "question" in decisions[0] and "plan" in decisions[0]
     assert not {"decoration", "activity"} & {p.category for p in run.plan.items}
     assert any(s.agent == "human" and s.action == "edited" for s in run.trace)

@@ -34,10 +34,10 @@ if TYPE_CHECKING:  # pragma: no cover
 FRAMEWORKS: dict[str, str] = {
     "reference": "tutorial_helpers.planners:reference_planner",
     "native": "tutorial_helpers.planning.native:plan",
-    "ag2": "tutorial_helpers.frameworks.ag2_planner:plan",
-    "langgraph": "tutorial_helpers.frameworks.langgraph_planner:plan",
-    "crewai": "tutorial_helpers.frameworks.crewai_planner:plan",
-    "adk": "tutorial_helpers.frameworks.adk_planner:plan",
+    "ag2": "tutorial_helpers.frameworks.ag2_team:plan",
+    "langgraph": "tutorial_helpers.frameworks.langgraph_team:plan",
+    "crewai": "tutorial_helpers.frameworks.crewai_team:plan",
+    "adk": "tutorial_helpers.frameworks.adk_team:plan",
 }
 
 

@@ -17,19 +17,15 @@ from tutorial_helpers.planners import FRAMEWORKS
 
 
 def lines_of_code(framework: str) -> int:
-    """Non-blank, non-comment, non-docstring lines of a framework's implementation module(s).
+    """Non-blank, non-comment, non-docstring lines of a framework's own code.
 
-    A package of the same stem (e.g. ``frameworks/ag2_team/``) counts too. Shared code
-    (tools, prompts, guardrail, ``frameworks.common``) is not counted: it is the same for all.
+    A team is a package (``frameworks/ag2_team/``): every module in it counts. Shared code (tools,
+    prompts, guardrail, ``frameworks.common``) is not counted: it is the same for all.
     """
     module_name = {"reference": "tutorial_helpers.planning.reference"}.get(framework, FRAMEWORKS[framework].split(":")[0])
     module = importlib.import_module(module_name)
-    files = [Path(module.__file__)]
-    pkg = Path(module.__file__).with_suffix("")
-    team = pkg.parent / pkg.name.replace("_planner", "_team")
-    for folder in (pkg, team):
-        if folder.is_dir():
-            files += sorted(folder.rglob("*.py"))
+    path = Path(module.__file__)
+    files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
     return sum(_count(f.read_text(encoding="utf-8")) for f in files)
 
 

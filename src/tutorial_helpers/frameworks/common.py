@@ -40,6 +40,8 @@ OPTIONS_PER_CATEGORY = 6
 RETRIEVAL_TOOLS: tuple[str, ...] = ("search_catalog", "check_availability")
 #: the categories that get their own specialist agent; a coordinator covers the others
 SPECIALIST_CATEGORIES: tuple[str, ...] = ("gift", "cake", "venue")
+#: model turns a retriever may take with tools, in every team (each turn may hold several calls)
+MAX_TOOL_ROUNDS = 3
 
 
 class ExtractedRequest(BaseModel):

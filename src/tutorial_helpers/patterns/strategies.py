@@ -400,14 +400,14 @@ def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyRes
 
 
 def _multi_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyResult:
-    from tutorial_helpers.planning.native import NativePlanner
+    from tutorial_helpers.planning.native import NativeTeam
 
     t0 = time.perf_counter()
     reasons = precheck(text, request, run.catalog)
     if reasons:
         run.notes.append("Pre-check: no plan can satisfy this request.")
         return run.result(_infeasible(request, reasons), "", t0)
-    team = NativePlanner(provider=run.provider, seed=run.seed, catalog=run.catalog,
+    team = NativeTeam(provider=run.provider, seed=run.seed, catalog=run.catalog,
                          model_for_agent=lambda _agent: run.model)
     with run.meter.active():
         out = team.run(text, request)

@@ -48,7 +48,7 @@ from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
 RETRIEVAL_TOOLS = list(common.RETRIEVAL_TOOLS)
-MAX_TOOL_ROUNDS = 4
+MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
 
 
 def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[BaseModel]:
@@ -69,7 +69,7 @@ def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[Ba
     return create_model("ClosedSelection", **fields)
 
 
-class NativePlanner:
+class NativeTeam:
     """The agent team. ``run(text, request)`` returns a ``FrameworkRun`` with the plan and the trace."""
 
     def __init__(self, provider: str | None = None, seed: int = 0, catalog: Any = None, refine_rounds: int = 1,
@@ -282,4 +282,4 @@ class NativePlanner:
 
 def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
     """The ``native`` framework entry point (see :mod:`tutorial_helpers.planners`)."""
-    return NativePlanner(provider=provider, seed=seed).run(text, request).plan
+    return NativeTeam(provider=provider, seed=seed).run(text, request).plan

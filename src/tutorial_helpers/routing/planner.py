@@ -1,6 +1,6 @@
 """The routed planner: the native agent team, with each agent's model chosen by a router.
 
-:class:`RoutedPlanner` is :class:`~tutorial_helpers.planning.native.NativePlanner` with two changes:
+:class:`RoutedPlanner` is :class:`~tutorial_helpers.planning.native.NativeTeam` with two changes:
 
 1. **per-agent tiers**: the request is decomposed (:func:`~.decompose.decompose`), the router decides a
    tier per subtask, and each agent calls the small or the large model accordingly (the native planner's
@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import ALLERGENS, DIET_TAGS, INTERESTS, BirthdayPlan, BirthdayRequest
 from tutorial_helpers.frameworks.common import ExtractedRequest
-from tutorial_helpers.planning.native import NativePlanner
+from tutorial_helpers.planning.native import NativeTeam
 from tutorial_helpers.routing.decompose import Decomposition, decompose
 from tutorial_helpers.routing.router import Router, TierName, agent_tiers, route_all
 
@@ -124,7 +124,7 @@ def understood_request(lexical: BirthdayRequest, got: ExtractedRequest) -> Birth
         return lexical
 
 
-class RoutedPlanner(NativePlanner):
+class RoutedPlanner(NativeTeam):
     """The native team with a router choosing each agent's tier.
 
     Args:

@@ -20,7 +20,7 @@ from crewai.tasks.task_output import TaskOutput
 
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayRequest
-from tutorial_helpers.frameworks.common import Selection, ground_candidates, ids_in, options_text
+from tutorial_helpers.frameworks.common import MAX_TOOL_ROUNDS, Selection, ground_candidates, ids_in, options_text
 from tutorial_helpers.frameworks.crewai_team.session import Session
 from tutorial_helpers.frameworks.crewai_team.tools import crewai_tools
 from tutorial_helpers.planning.reference import effective_guests
@@ -102,7 +102,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
             tools=crewai_tools(SPECIALIST_TOOLS, session, name),
             llm=session.llm(name),
             allow_delegation=False,
-            max_iter=4,
+            max_iter=MAX_TOOL_ROUNDS + 1,  # CrewAI counts the final answer as an iteration
             verbose=False,
         )
         task = Task(

@@ -85,7 +85,7 @@ class Session:
     def llm(self, agent: str) -> Any:
         """A ``crewai.LLM`` for ``agent``: its tier's model, reporting usage under the agent's name.
 
-        The usage reaches this session's meter because :func:`tutorial_helpers.frameworks.crewai_planner.run`
+        The usage reaches this session's meter because :func:`tutorial_helpers.frameworks.crewai_team.run`
         makes it the active meter around the flow (CrewAI copies the context into its threads).
         """
         return cached_llm(self.provider, self.tiers.get(agent, "large"), agent, self.seed)

@@ -8,5 +8,9 @@ Three small modules, one job each:
   specialists, coordinator, critic, human review, explainer, reviser for follow-up turns);
 * :mod:`.graph`: the wiring: conditional edges, the ``Send`` fan-out, the checkpointer.
 
-The public entry points live in :mod:`tutorial_helpers.frameworks.langgraph_planner`.
+* :mod:`.team`: the entry point, :class:`LangGraphTeam` (``run`` / ``plan`` for the front door).
 """
+
+from tutorial_helpers.frameworks.langgraph_team.team import AGENT_GRAPH, LangGraphTeam, plan, run
+
+__all__ = ["AGENT_GRAPH", "LangGraphTeam", "plan", "run"]

@@ -186,7 +186,7 @@ def route_retrieval(state: PlannerState) -> Literal["tools", "candidates"]:
     return "candidates"
 
 
-MAX_TOOL_ROUNDS = 3
+MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
 
 
 def _is_error(content: Any) -> bool:

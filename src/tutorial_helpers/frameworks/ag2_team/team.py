@@ -24,9 +24,9 @@ from what the transcript already holds, with a warning: nothing invalid is shown
 
 Example::
 
-    from tutorial_helpers.frameworks import ag2_planner
-    run = ag2_planner.run(text, request)        # plan + trace + usage per agent
-    plan = ag2_planner.plan(text, request)      # what plan_text(..., framework="ag2") calls
+    from tutorial_helpers.frameworks import ag2_team
+    run = ag2_team.run(text, request)        # plan + trace + usage per agent
+    plan = ag2_team.plan(text, request)      # what plan_text(..., framework="ag2") calls
 """
 
 # No ``from __future__ import annotations`` here: AG2's ``UpdateSystemMessage`` inspects the return
@@ -73,7 +73,7 @@ RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 #: the categories that have their own specialist agent; the coordinator covers the others
 SPECIALIST_CATEGORIES = common.SPECIALIST_CATEGORIES
 #: how many times the retriever may speak (each turn may hold several tool calls)
-MAX_RETRIEVER_TURNS = 2
+MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
 #: propose -> review rounds inside the coordinator's nested chat with the critic
 REVIEW_ROUNDS = 1
 
@@ -152,7 +152,7 @@ class _Failure:
     error: str
 
 
-class Ag2Planner:
+class AG2Team:
     """The AG2 team for one request. ``run(text, request)`` returns a :class:`FrameworkRun`.
 
     Args:
@@ -422,7 +422,7 @@ class Ag2Planner:
 
         * after the retriever: the tool executor when it asked for tools, else the specialists;
         * after the tool executor: back to the retriever while some category has no valid candidate from
-          the tools yet (at most ``MAX_RETRIEVER_TURNS`` turns), else on to the specialists;
+          the tools yet (at most ``MAX_TOOL_ROUNDS`` turns), else on to the specialists;
         * specialists whose category the plan does not need are skipped;
         * after the explainer: ``None`` ends the chat.
         """
@@ -435,7 +435,7 @@ class Ag2Planner:
             turns = sum(1 for m in groupchat.messages if m.get("name") == "retriever")
             missing: list[str] = []
             self.candidates(missing)  # notes one line per category the tools found nothing valid for
-            nxt = "retriever" if missing and turns < MAX_RETRIEVER_TURNS else "gift_specialist"
+            nxt = "retriever" if missing and turns < MAX_TOOL_ROUNDS else "gift_specialist"
         else:
             options = TRANSITIONS.get(name, [])
             nxt = options[0] if options else None
@@ -529,7 +529,7 @@ class Ag2Planner:
 
 def run(text: str, request: BirthdayRequest, *, provider: Any = None, seed: int = 0) -> FrameworkRun:
     """Run the AG2 team: the plan (before the guardrail), the trace and the usage per agent."""
-    return Ag2Planner(provider=provider, seed=seed).run(text, request)
+    return AG2Team(provider=provider, seed=seed).run(text, request)
 
 
 def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:

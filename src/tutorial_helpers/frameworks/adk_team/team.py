@@ -82,7 +82,7 @@ APP_NAME = "birthday_planner"
 USER_ID = "parent"
 RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 SPECIALTIES = ("gift", "cake", "venue")
-MAX_TOOL_ROUNDS = 3
+MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
 
 #: the topology, for diagrams: nodes, and (from, to, label) edges
 AGENT_GRAPH: dict[str, list[Any]] = {
@@ -156,11 +156,13 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-class AdkBirthdayTeam:
-    """The ADK agent tree for one request, with its callbacks (the guardrails) and its trace.
+class ADKTeam:
+    """The birthday team as an ADK agent tree, with its callbacks (the guardrails) and its trace.
+
+    ``ADKTeam(provider=..., seed=...).run(text, request)`` like every other team; :meth:`build` returns
+    the root agent for one request (to look at it before running it).
 
     Args:
-        request: the validated request (hard constraints come from here).
         provider: the LLM provider name or a :class:`~tutorial_helpers.llm.providers.Provider` (default: settings).
         seed: passed to the model for deterministic runs.
         catalog: the catalog (default: the shipped one).
@@ -168,21 +170,28 @@ class AdkBirthdayTeam:
             ``FunctionTool`` wrappers of the same Python functions.
     """
 
-    def __init__(self, request: BirthdayRequest, provider: str | Provider | None = None, seed: int = 0, catalog: Any = None,
+    def __init__(self, provider: str | Provider | None = None, seed: int = 0, *, catalog: Any = None,
                  use_mcp: bool = False) -> None:
-        from tutorial_helpers.llm import UsageMeter, get_provider
+        from tutorial_helpers.llm import get_provider
 
         if catalog is None:
             from tutorial_helpers.catalog import load_catalog
 
             catalog = load_catalog()
         self.catalog = catalog
-        self.validated = request
-        self.request = request
         self.provider = get_provider(provider)
         self.model_name = self.provider.model_large
         self.seed = seed
         self.use_mcp = use_mcp
+        self.toolset: Any = None
+        self._mcp_log: Any = None
+
+    def reset(self, request: BirthdayRequest) -> None:
+        """Start a run for ``request``: its hard constraints, a fresh trace, meter and state."""
+        from tutorial_helpers.llm import UsageMeter
+
+        self.validated = request
+        self.request = request
         self.meter = UsageMeter("adk")
         self.trace: list[Step] = []
         self.warnings: list[str] = []
@@ -193,8 +202,6 @@ class AdkBirthdayTeam:
         self.retriever_rounds = 0
         self.tool_calls = 0
         self._valid: dict[str, set[str]] = {}
-        self.toolset: Any = None
-        self._mcp_log: Any = None
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def log(self, agent: str, action: str, detail: str) -> None:
@@ -485,8 +492,11 @@ class AdkBirthdayTeam:
 
         return [FunctionTool(tools.REGISTRY[name]) for name in RETRIEVAL_TOOLS]
 
-    def build(self) -> Any:
-        """The root agent: a SequentialAgent of LlmAgents with a ParallelAgent of specialists inside."""
+    def build(self, request: BirthdayRequest | None = None) -> Any:
+        """The root agent (for ``request``, or the current one): a SequentialAgent of LlmAgents with a
+        ParallelAgent of specialists inside."""
+        if request is not None:
+            self.reset(request)
         adk = _adk()
         LlmAgent, ParallelAgent, SequentialAgent = adk["LlmAgent"], adk["ParallelAgent"], adk["SequentialAgent"]
         on_error = {"on_model_error_callback": self.fallback_on_error}
@@ -549,13 +559,13 @@ class AdkBirthdayTeam:
 
     # -- running ----------------------------------------------------------------------------------
     @clock.on_request_day
-    async def arun(self, text: str) -> FrameworkRun:
+    async def arun(self, text: str, request: BirthdayRequest) -> FrameworkRun:
         """Run the team on ``text`` (async) and return the plan, the trace and usage per agent."""
 
         adk = _adk()
         types = adk["types"]
         t0 = time.perf_counter()
-        root = self.build()
+        root = self.build(request)
         runner = adk["InMemoryRunner"](agent=root, app_name=APP_NAME)
         explanation = ""
         try:
@@ -584,6 +594,10 @@ class AdkBirthdayTeam:
                            model=self.model_name, explanation=explanation, warnings=self.warnings, usage=usage)
         return FrameworkRun(plan=plan, trace=list(self.trace), per_agent=self.meter.by_agent())
 
+    def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
+        """Run the team on ``text`` and return the plan, the trace and usage per agent."""
+        return _run_sync(self.arun(text, request))
+
 
 def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:
     """Run ``coro`` to completion, also from inside a running event loop (Jupyter)."""
@@ -596,14 +610,12 @@ def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
-@clock.on_request_day
 async def arun(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
                use_mcp: bool = False) -> FrameworkRun:
     """Async version of :func:`run` (``await arun(...)`` in a notebook)."""
-    return await AdkBirthdayTeam(request, provider=provider, seed=seed, use_mcp=use_mcp).arun(text)
+    return await ADKTeam(provider, seed, use_mcp=use_mcp).arun(text, request)
 
 
-@clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
         use_mcp: bool = False) -> FrameworkRun:
     """Plan with the ADK team and return everything it produced.
@@ -616,10 +628,10 @@ def run(text: str, request: BirthdayRequest, *, provider: str | Provider | None 
         use_mcp: the retriever uses the project's MCP server (stdio) through ``McpToolset``.
 
     Returns:
-        A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`: the plan (before the front
+        A :class:`~tutorial_helpers.planning.pipeline.FrameworkRun`: the plan (before the front
         door's guardrail), the trace of who did what, and usage per agent.
     """
-    return _run_sync(arun(text, request, provider=provider, seed=seed, use_mcp=use_mcp))
+    return ADKTeam(provider, seed, use_mcp=use_mcp).run(text, request)
 
 
 def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
@@ -627,4 +639,4 @@ def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, se
     return run(text, request, provider=provider, seed=seed).plan
 
 
-__all__ = ["AGENT_GRAPH", "MAX_TOOL_ROUNDS", "OPTIONS_PER_CATEGORY", "AdkBirthdayTeam", "arun", "plan", "run"]
+__all__ = ["AGENT_GRAPH", "MAX_TOOL_ROUNDS", "OPTIONS_PER_CATEGORY", "ADKTeam", "arun", "plan", "run"]

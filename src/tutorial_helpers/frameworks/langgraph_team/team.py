@@ -16,7 +16,7 @@ end, written the LangGraph way:
 
 Example::
 
-    planner = LangGraphPlanner()
+    planner = LangGraphTeam()
     run = planner.run(text, request, thread_id="maya")        # FrameworkRun: plan, trace, per-agent usage
     cheaper = planner.follow_up("That is too expensive, make it cheaper", thread_id="maya")
 """
@@ -36,7 +36,7 @@ from tutorial_helpers.frameworks.common import FrameworkRun, Step, finish_plan, 
 from tutorial_helpers.frameworks.langgraph_team.graph import AGENT_GRAPH, build_graph
 from tutorial_helpers.frameworks.langgraph_team.state import TeamContext, request_of
 
-__all__ = ["AGENT_GRAPH", "APPROVE", "LangGraphPlanner", "auto_approve", "chat_models", "plan", "run", "steps_of"]
+__all__ = ["AGENT_GRAPH", "APPROVE", "LangGraphTeam", "auto_approve", "chat_models", "plan", "run", "steps_of"]
 
 #: the resume value that approves a plan at the human-review interrupt
 APPROVE: dict[str, Any] = {"action": "approve"}
@@ -69,7 +69,7 @@ def chat_models(provider: Any, seed: int = 0) -> tuple[Any, Any]:
     return _MODELS[key]
 
 
-class LangGraphPlanner:
+class LangGraphTeam:
     """The compiled graph, its checkpointer (memory across turns) and the models of one provider.
 
     Args:
@@ -207,7 +207,7 @@ def steps_of(node: str, update: Any) -> list[Step]:
 @clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> FrameworkRun:
     """One planning turn: the plan, the trace of who did what, and usage per agent (for notebooks)."""
-    return LangGraphPlanner(provider=provider, seed=seed).run(text, request)
+    return LangGraphTeam(provider=provider, seed=seed).run(text, request)
 
 
 def plan(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:

@@ -21,10 +21,10 @@ About 10 model calls per plan: 1 extractor, 2 per specialist (search, then answe
 
 Example::
 
-    from tutorial_helpers.frameworks import crewai_planner
+    from tutorial_helpers.frameworks import crewai_team
     from tutorial_helpers.planners import parse_text
     request, _ = parse_text(text, today)
-    result = crewai_planner.run(text, request)      # FrameworkRun: plan, trace, per_agent usage
+    result = crewai_team.CrewAITeam().run(text, request)   # FrameworkRun: plan, trace, per_agent usage
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from typing import Any
 
 from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
-from tutorial_helpers.frameworks import crewai_team  # noqa: F401  (hygiene before CrewAI loads)
 from tutorial_helpers.frameworks.common import FrameworkRun, finish_plan
 from tutorial_helpers.frameworks.crewai_team.crew import SPECIALISTS, assign_categories, build_crew
 from tutorial_helpers.frameworks.crewai_team.flow import BirthdayFlow, PlanState
@@ -63,49 +62,60 @@ AGENT_GRAPH: dict[str, list[Any]] = {
     ],
 }
 
-__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "PlanState", "Session", "assign_categories",
+__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "CrewAITeam", "PlanState", "Session", "assign_categories",
            "build_crew", "crewai_tool", "crewai_tools", "flow_graph", "plan", "run"]
 
 
-@clock.on_request_day
-def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
-        catalog: Any = None, tiers: dict[str, str] | None = None, verbose: bool = False) -> FrameworkRun:
-    """Plan with the CrewAI flow and return the plan, the trace and usage per agent.
+class CrewAITeam:
+    """The birthday team as a CrewAI Flow around a Crew: ``CrewAITeam(provider=..., seed=...).run(text, request)``.
 
     Args:
-        text: the request as the person wrote it.
-        request: the validated request (hard constraints: the agents may add restrictions, never drop one).
         provider: "offline" (default without keys), "openai", "gemini", "compatible".
         seed: passed to every model call.
         catalog: the catalog (default: the shipped one).
         tiers: model tier per agent, overriding :data:`AGENT_TIERS` (e.g. ``{"coordinator": "small"}``).
         verbose: show CrewAI's own console panels for every step.
-
-    Returns:
-        A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`; its plan is not yet guard-checked
-        (:func:`tutorial_helpers.planners.plan_text` does that).
     """
-    from tutorial_helpers.llm import get_provider
 
-    if catalog is None:
-        from tutorial_helpers.catalog import load_catalog
+    def __init__(self, provider: str | None = None, seed: int = 0, *, catalog: Any = None,
+                 tiers: dict[str, str] | None = None, verbose: bool = False) -> None:
+        from tutorial_helpers.llm import get_provider
 
-        catalog = load_catalog()
-    t0 = time.perf_counter()
-    session = Session(request=request, catalog=catalog, provider=get_provider(provider), text=text, seed=seed,
-                      verbose=verbose, tiers={**AGENT_TIERS, **(tiers or {})})
-    flow = BirthdayFlow(session=session)
-    with session.meter.active():  # every agent's LLM reports here (CrewAI copies the context into its threads)
-        plan = flow.kickoff(inputs={"text": text})
-    state = flow.state
-    if not isinstance(plan, BirthdayPlan):  # the flow stopped early: keep what the state holds
-        plan = state.plan or BirthdayPlan(feasible=False, request=request, reasons=["The CrewAI flow produced no plan."])
-    usage = session.meter.summary()
-    usage.wall_s = round(time.perf_counter() - t0, 4)
-    plan = finish_plan(plan, state.request or request, catalog, framework=FRAMEWORK, provider=session.provider.name,
-                       model=session.model_name("coordinator"), explanation=state.explanation,
-                       warnings=session.warnings, usage=usage)
-    return FrameworkRun(plan=plan, trace=list(session.trace), per_agent=session.meter.by_agent())
+        if catalog is None:
+            from tutorial_helpers.catalog import load_catalog
+
+            catalog = load_catalog()
+        self.catalog, self.provider, self.seed = catalog, get_provider(provider), seed
+        self.tiers, self.verbose = {**AGENT_TIERS, **(tiers or {})}, verbose
+
+    def session(self, text: str, request: BirthdayRequest) -> Session:
+        """What one run shares between the flow's steps: request, models, meter, trace, found ids."""
+        return Session(request=request, catalog=self.catalog, provider=self.provider, text=text, seed=self.seed,
+                       verbose=self.verbose, tiers=self.tiers)
+
+    @clock.on_request_day
+    def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
+        """Plan with the flow and return the plan (before the front door's guardrail), trace and usage."""
+        t0 = time.perf_counter()
+        session = self.session(text, request)
+        flow = BirthdayFlow(session=session)
+        with session.meter.active():  # every agent's LLM reports here (CrewAI copies the context into its threads)
+            plan = flow.kickoff(inputs={"text": text})
+        state = flow.state
+        if not isinstance(plan, BirthdayPlan):  # the flow stopped early: keep what the state holds
+            plan = state.plan or BirthdayPlan(feasible=False, request=request, reasons=["The CrewAI flow produced no plan."])
+        usage = session.meter.summary()
+        usage.wall_s = round(time.perf_counter() - t0, 4)
+        plan = finish_plan(plan, state.request or request, self.catalog, framework=FRAMEWORK,
+                           provider=session.provider.name, model=session.model_name("coordinator"),
+                           explanation=state.explanation, warnings=session.warnings, usage=usage)
+        return FrameworkRun(plan=plan, trace=list(session.trace), per_agent=session.meter.by_agent())
+
+
+def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
+        catalog: Any = None, tiers: dict[str, str] | None = None, verbose: bool = False) -> FrameworkRun:
+    """Plan with the CrewAI team (:class:`CrewAITeam`) and return the plan, the trace and usage per agent."""
+    return CrewAITeam(provider, seed, catalog=catalog, tiers=tiers, verbose=verbose).run(text, request)
 
 
 def flow_graph() -> dict[str, list[Any]]:
