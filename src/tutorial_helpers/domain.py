@@ -330,6 +330,19 @@ class Violation(BaseModel):
     item_id: str | None = None
 
 
+class ExplanationCheck(BaseModel):
+    """What the claim checker found in a plan's explanation before it was shown (additive plan JSON field).
+
+    ``removed`` lists each unfaithful claim that was cut, with the catalog's evidence; ``rewritten``
+    says whether the explanation shown differs from what the planner wrote.
+    """
+
+    claims: int = 0
+    supported: int = 0
+    removed: list[str] = Field(default_factory=list)
+    rewritten: bool = False
+
+
 class BirthdayPlan(BaseModel):
     """The plan JSON of design.md section 3."""
 
@@ -346,6 +359,7 @@ class BirthdayPlan(BaseModel):
     provider: str = "none"
     model: str = "none"
     usage: Usage = Field(default_factory=Usage)
+    explanation_check: ExplanationCheck | None = None
 
     def recompute_total(self) -> None:
         """Set ``total_cost`` to the sum of subtotals (rounded to cents)."""

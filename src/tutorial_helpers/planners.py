@@ -105,6 +105,7 @@ def plan_text(
     Raises:
         InputError: bad input or configuration (one sentence, no traceback needed).
     """
+    from tutorial_helpers.patterns.explanations.plan_check import check_plan_explanation
     from tutorial_helpers.planning.guardrail import guard
     from tutorial_helpers.planning.reference import check_feasibility
 
@@ -126,6 +127,7 @@ def plan_text(
         plan = planner(text, request, provider=provider, seed=seed)
         say(f"{framework}: proposed {len(plan.items)} items")
         plan = guard(plan, request, catalog)
+        plan = check_plan_explanation(plan, catalog)  # every framework's explanation is claim-checked
         if plan.feasible is False and not plan.reasons:
             plan.reasons = ["The planner could not produce a plan that meets every constraint."]
     plan.request = request
