@@ -45,7 +45,7 @@ from tutorial_helpers.patterns.autonomous.household import (
     outdoor_ok,
     ready_by,
 )
-from tutorial_helpers.patterns.autonomous.household_sim import HORIZON_DAYS, judge
+from tutorial_helpers.patterns.autonomous.household_sim import judge
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
@@ -242,6 +242,10 @@ class ContextAware(Assistant):
     name = "context"
     uses_context = True
 
+    def __init__(self, household: Household, catalog: Catalog, writer: Any = None) -> None:
+        super().__init__(household, catalog, writer)
+        self._plans: dict[tuple[Any, ...], BirthdayPlan | None] = {}
+
     def cap(self, person: Person) -> float:
         """The per-event budget, lowered when the rest of the year needs the money (and after "too expensive")."""
         left = self.h.yearly_budget - self.spent
@@ -261,7 +265,12 @@ class ContextAware(Assistant):
             until = tools.days_until(person.party_date().isoformat())["days"]
         if until > self.memory.horizon_days:
             return -1
-        plan = self.plan_for(person, day)
+        # the plan it would propose is worked out once per state of its memory, not every day
+        key = (person.name, round(self.spent, 2), len(self.memory.excluded[person.name]),
+               len(self.memory.dislikes[person.name]), self.memory.no_outdoor)
+        if key not in self._plans:
+            self._plans[key] = self.plan_for(person, day)
+        plan = self._plans[key]
         if plan is None:
             return until  # nothing fits any more: act now, or never
         slowest = max((ready_by(it, day) - day).days for it in (self.catalog.get(p.id) for p in plan.items) if it)

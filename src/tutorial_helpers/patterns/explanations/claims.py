@@ -38,7 +38,6 @@ from tutorial_helpers.domain import (
     ALLERGENS,
     CATEGORIES,
     DIET_EXCLUDES,
-    DIET_TAGS,
     FOOD_CATEGORIES,
     INTERESTS,
     WEEKDAYS,

@@ -30,7 +30,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tutorial_helpers.domain import FOOD_CATEGORIES, INTERESTS, BirthdayPlan, BirthdayRequest, CatalogItem, Usage
-from tutorial_helpers.patterns.explanations.claims import ClaimReport, check_explanation, repair_explanation, split_sentences
+from tutorial_helpers.patterns.explanations.claims import (
+    ClaimReport,
+    check_explanation,
+    repair_explanation,
+    split_sentences,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
