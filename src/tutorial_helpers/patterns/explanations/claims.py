@@ -65,7 +65,7 @@ _INTEREST_ALT = "|".join(sorted((re.escape(i) for i in INTERESTS), key=len, reve
 
 # --- claim patterns: each finds a span in a sentence and says what it asserts --------------------
 _FREE_OF = re.compile(
-    rf"\b(?:free (?:of|from)|contains? no|has no|no|without)\s+((?:(?:{_ALLERGEN_ALT})(?:\s*,\s*|\s+(?:and|or|nor)\s+|,\s*(?:and|or)\s+)?)+)",
+    rf"\b(?:free (?:of|from)|contains? no|has no|nothing contains|no|without)\s+((?:(?:{_ALLERGEN_ALT})(?:\s*,\s*|\s+(?:and|or|nor)\s+|,\s*(?:and|or)\s+)?)+)",
     re.I)
 _X_FREE = re.compile(r"\b(nut|peanut|tree[- ]nut|gluten|dairy|egg|soy|sesame|allergen)[- ]free\b", re.I)
 _DIET = re.compile(r"\b(vegan|vegetarian|halal)\b", re.I)
