@@ -68,6 +68,8 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "spent_without_approval": lambda v: v == 0,
         "interruptions_context_le_naive": lambda v: v is True,
         "calls_per_month_context": lambda v: v > 0,
+        "context_rejections": lambda v: v >= 1,
+        "context_next_after_rejection_approved": lambda v: v == 1.0,
     },
     "09_explanation_generation.ipynb": {
         "planted_hallucination_caught": lambda v: v is True,

@@ -37,9 +37,11 @@ from typing import TYPE_CHECKING, Any
 from tutorial_helpers.domain import INTERESTS, BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.patterns.autonomous.household import (
     APPROVAL_LAG_DAYS,
+    GIFT_KINDS,
     Household,
     Person,
     breaks_instruction,
+    disliked_by,
     is_outdoor,
     is_quiet_day,
     outdoor_ok,
@@ -140,7 +142,7 @@ class Assistant:
         approve_on = day + dt.timedelta(days=APPROVAL_LAG_DAYS)
         if item.id in {g.item_id for g in person.past_gifts}:
             return False
-        if item.category in ("gift", "activity", "experience") and self.memory.dislikes[person.name] & set(item.interests):
+        if item.category in ("gift", "activity", "experience") and disliked_by(item, self.memory.dislikes[person.name]):
             return False
         if breaks_instruction(item, self.h.instructions):
             return False
@@ -296,9 +298,9 @@ class ContextAware(Assistant):
         super().learn(person, proposal)
         reason = proposal.reason.lower()
         labels = find_feedback(reason)
-        for interest in INTERESTS:
-            if re.search(rf"\b(?:doesn't|does not|don't|hates?) (?:like |love )?{re.escape(interest)}\b", reason):
-                self.memory.dislikes[person.name].add(interest)
+        for word in (*INTERESTS, *GIFT_KINDS):
+            if re.search(rf"\b(?:doesn't|does not|don't|hates?) (?:like |love )?{re.escape(word)}s?\b", reason):
+                self.memory.dislikes[person.name].add(word)
         if "too early" in reason:
             self.memory.horizon_days = max(7, min(self.memory.horizon_days, (proposal.event - proposal.day).days - 3))
             self.memory.excluded[person.name] -= set(proposal.plan.item_ids())  # the plan was fine, the timing was not

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -183,6 +184,21 @@ ADULT_INTERESTS = ("reading", "music", "cooking", "baking", "gardening", "photog
                    "travel", "coffee", "board games", "movies", "theater", "fashion", "camping")
 
 
+#: kinds of gift a person may dislike whatever its theme ("she doesn't like puzzles")
+GIFT_KINDS = ("kit", "book", "puzzle", "sticker", "game", "plush", "box")
+
+
+def disliked_by(item: CatalogItem, dislikes: list[str] | set[str]) -> str | None:
+    """The dislike ``item`` touches: an interest it is tagged with, or a kind of gift its name says it is."""
+    name = item.name.lower()
+    for d in sorted(dislikes):
+        if d in item.interests:
+            return d
+        if d in GIFT_KINDS and re.search(rf"\b{d}s?\b", name):
+            return d
+    return None
+
+
 def _past_gifts(catalog: Catalog, age: int, interests: list[str], year: int, rng: random.Random) -> list[PastGift]:
     """Two gifts from earlier years, drawn from the best matches, so that repeating one is a real risk."""
     from tutorial_helpers.domain import BirthdayRequest
@@ -220,6 +236,8 @@ def make_households(n: int = 20, year: int = 2027, seed: int = 0, catalog: Catal
             pool = KID_INTERESTS if kid else ADULT_INTERESTS
             interests = rng.sample(pool, 2)
             dislikes = [rng.choice([i for i in pool if i not in interests])]
+            if rng.random() < 0.6:
+                dislikes.append(rng.choice(GIFT_KINDS))
             allergies = rng.sample(ALLERGENS, rng.choice((0, 0, 1, 1, 2)))
             birthday = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
             wants = ["gift", "cake", "venue"] if kid else (["gift", "cake"] if rng.random() < 0.4 else ["gift"])
@@ -237,7 +255,7 @@ def make_households(n: int = 20, year: int = 2027, seed: int = 0, catalog: Catal
             instructions.append("no gift cards")
         if rng.random() < 0.4:
             instructions.append("no plush toys")
-        known = {p.name: (list(p.dislikes) if rng.random() < 0.5 else []) for p in people}
+        known = {p.name: [d for d in p.dislikes if rng.random() < 0.5] for p in people}
         out.append(Household(f"h{h + 1:02d}", city, people, float(yearly), per_event, instructions,
                              ask_lead_days=rng.randint(1, 9), known_dislikes=known))
     return out

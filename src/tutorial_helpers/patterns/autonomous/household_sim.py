@@ -29,9 +29,11 @@ from typing import TYPE_CHECKING
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
 from tutorial_helpers.patterns.autonomous.household import (
     APPROVAL_LAG_DAYS,
+    GIFT_KINDS,
     Household,
     Person,
     breaks_instruction,
+    disliked_by,
     is_outdoor,
     outdoor_ok,
     ready_by,
@@ -105,9 +107,10 @@ def judge(plan: BirthdayPlan, household: Household, person: Person, proposed_on:
             continue
         if item.id in past:
             return Verdict(False, f"{them} already has that, we gave {item.name} before", valid)
-        disliked = [d for d in person.dislikes if d in item.interests]
+        disliked = disliked_by(item, person.dislikes)
         if disliked and item.category in ("gift", "activity", "experience"):
-            return Verdict(False, f"{them} doesn't like {disliked[0]}", valid)
+            what = f"{disliked}s" if disliked in GIFT_KINDS else disliked
+            return Verdict(False, f"{them} doesn't like {what}", valid)
         rule = breaks_instruction(item, household.instructions)
         if rule:
             return Verdict(False, f"we said {rule}", valid)

@@ -80,6 +80,8 @@ _RATING = re.compile(r"\brated\s+(\d(?:\.\d)?)(?:\s+by\s+(\d[\d,]*)\s+people)?",
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _CATEGORY_REF = re.compile(r"\b(?:the|this|that|our|a)\s+(" + "|".join(CATEGORIES) + r")s?\b", re.I)
 _PRONOUN = re.compile(r"^\s*(?:it|it's|its|this|that|they)\b", re.I)
+#: sentences that report a change ("Swapped X for Y") may name an item that left the plan
+_CHANGE_NOTE = re.compile(r"\b(?:swapped|removed|replaced|instead of|rather than|dropped|adjusted)\b", re.I)
 _ID = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-(?:[a-z]{3}-)?\d{4}\b")
 
 
@@ -219,6 +221,16 @@ def _outside_plan(sentence: str, ctx: _Context) -> list[Claim]:
             what = f"{item.name} ({item.id})" if item else m.group(0)
             out.append(Claim(m.group(0), sentence, "outside_plan", "contradicted" if item else "unsupported",
                              f"{what} is not in the plan.", m.group(0), m.span()))
+    low = sentence.lower()
+    if ctx.catalog is None or _CHANGE_NOTE.search(sentence):
+        return out
+    plan_names = [n for n, _ in ctx.by_name]
+    for item in getattr(ctx.catalog, "items", []):
+        name = item.name.lower()
+        if len(name) >= 12 and item.id not in ctx.ids and name in low and not any(name in n for n in plan_names):
+            at = low.index(name)
+            out.append(Claim(sentence[at:at + len(name)], sentence, "outside_plan", "contradicted",
+                             f"{item.name} ({item.id}) is not in the plan.", item.id, (at, at + len(name))))
     return out
 
 
