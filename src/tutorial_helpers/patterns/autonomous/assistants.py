@@ -55,6 +55,8 @@ if TYPE_CHECKING:  # pragma: no cover
 ASSISTANTS: tuple[str, ...] = ("reactive", "naive", "context")
 MAX_TRIES = 3
 NAIVE_LEAD_DAYS = 7
+#: candidates per category handed to the planner's exhaustive search (plus the cheapest)
+PLANNER_POOL = 4
 #: days of slack the context-aware assistant keeps beyond the longest lead time
 SAFETY_MARGIN_DAYS = 2
 
@@ -161,8 +163,15 @@ class Assistant:
         if cap <= 0:
             return None
         request = self.request_for(person, day, cap)
-        pools = {c: [i for i in candidate_pool(request, self.catalog, c, k=60) if self.allowed(i, person, day)]
-                 for c in person.wants}
+        pools = {}
+        for c in person.wants:
+            allowed = [i for i in candidate_pool(request, self.catalog, c, k=60) if self.allowed(i, person, day)]
+            # the best few, the cheapest, and the cheapest that matches an interest (the guardrail wants one):
+            # enough for the planner's exhaustive search, and fast over a year
+            matching = [i for i in allowed if set(i.interests) & set(person.interests)]
+            extra = [min(group, key=lambda i: i.price) for group in (allowed, matching) if group]
+            pools[c] = list(allowed[:PLANNER_POOL])
+            pools[c] += [i for i in extra if i.id not in {x.id for x in pools[c]}]
         plan = assemble_plan(request, pools, self.catalog, required=list(person.wants), optional=[])
         if not plan.feasible:
             return None
@@ -247,6 +256,7 @@ class ContextAware(Assistant):
     def __init__(self, household: Household, catalog: Catalog, writer: Any = None) -> None:
         super().__init__(household, catalog, writer)
         self._plans: dict[tuple[Any, ...], BirthdayPlan | None] = {}
+        self._floors: dict[str, float] = {}
 
     def cap(self, person: Person) -> float:
         """The per-event budget, lowered when the rest of the year needs the money (and after "too expensive")."""
@@ -256,8 +266,16 @@ class ContextAware(Assistant):
         return max(0.0, min(self.h.per_event_budget[person.name] * self.memory.cap_factor[person.name], left - reserve))
 
     def _floor(self, person: Person) -> float:
-        """A modest share for a later celebration: 60% of its per-event budget."""
-        return 0.6 * self.h.per_event_budget[person.name]
+        """What a later celebration needs at least: the cheapest valid plan on the day (the planner's own estimate) + 25%."""
+        if person.name not in self._floors:
+            from tutorial_helpers.planning.reference import cheapest_valid_cost
+
+            request = BirthdayRequest(recipient_age=person.age, avoid_allergens=person.allergies, city=self.h.city,
+                                      guests=person.guests, categories=person.wants, date=person.party_date())
+            costs = cheapest_valid_cost(request, self.catalog, list(person.wants))
+            floor = sum(v for v in costs.values() if v is not None)
+            self._floors[person.name] = min(self.h.per_event_budget[person.name], 1.25 * floor)
+        return self._floors[person.name]
 
     def lead_days(self, person: Person, day: dt.date) -> int:
         """Days the plan needs before the celebration: its slowest item, plus approval and a margin."""

@@ -19,6 +19,7 @@ The simulated date is the only "today": nothing here reads the wall clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import re
@@ -72,6 +73,7 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return last - dt.timedelta(days=(last.weekday() - weekday) % 7)
 
 
+@functools.lru_cache(maxsize=8)
 def public_holidays(year: int) -> dict[dt.date, str]:
     """US federal holidays of ``year`` (fixed dates as they fall, without observed-day shifts)."""
     return {
