@@ -56,7 +56,7 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "forgotten_rows_left": lambda v: v == 0,
     },
     "07_context_aware_autonomous.ipynb": {
-        "households": lambda v: v >= 20,
+        "households": lambda v: v >= 10,
         "on_time_reactive": _between(0, 1),
         "on_time_naive": _between(0, 1),
         "on_time_context": lambda v: v >= 0.85,
@@ -69,6 +69,7 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "interruptions_context_le_naive": lambda v: v is True,
         "calls_per_month_context": lambda v: v > 0,
         "context_rejections": lambda v: v >= 1,
+        "message_claim_precision_context": lambda v: v == 1.0,
         "context_next_after_rejection_approved": lambda v: v == 1.0,
     },
     "09_explanation_generation.ipynb": {

@@ -80,6 +80,9 @@ class Proposal:
     valid: bool = False
     reason: str = ""
     repeated_gift: bool = False
+    message: str = ""
+    message_claims: int = 0  # checkable claims in the message (notebook 09's claim checker)
+    message_supported: int = 0
 
 
 @dataclass
@@ -202,11 +205,16 @@ class Assistant:
             self.next_try[key] = day + dt.timedelta(days=1)
             if plan is None:
                 continue
-            self.write_message(plan, day)
+            message = self.write_message(plan, day)
             verdict = judge(plan, self.h, person, day, self.catalog)
             p = Proposal(self.name, self.h.household_id, person.name, event, day, plan, self.unsolicited(person, day),
                          verdict.approved, verdict.valid, verdict.reason,
                          repeated_gift=bool({g.item_id for g in person.past_gifts} & set(plan.item_ids())))
+            if self.writer is not None:
+                from tutorial_helpers.patterns.explanations import check_explanation
+
+                report = check_explanation(message, plan, catalog=self.catalog)
+                p.message, p.message_claims, p.message_supported = message, report.n, len(report.supported)
             out.append(p)
             if verdict.approved:
                 ledger.spend(p)
@@ -317,7 +325,7 @@ class ContextAware(Assistant):
         reason = proposal.reason.lower()
         labels = find_feedback(reason)
         for word in (*INTERESTS, *GIFT_KINDS):
-            if re.search(rf"\b(?:doesn't|does not|don't|hates?) (?:like |love )?{re.escape(word)}s?\b", reason):
+            if re.search(rf"\b(?:doesn't|does not|don't|hates?) (?:like |love )?{re.escape(word)}(?:es|s)?\b", reason):
                 self.memory.dislikes[person.name].add(word)
         if "too early" in reason:
             self.memory.horizon_days = max(7, min(self.memory.horizon_days, (proposal.event - proposal.day).days - 3))
@@ -372,6 +380,8 @@ class YearResult:
             "celebrated_rate": round(done / n, 3) if n else 0.0,
             "interruptions_per_event": round(sum(p.unsolicited for p in self.proposals) / n, 3) if n else 0.0,
             "repeated_gifts": sum(p.repeated_gift for p in self.proposals),
+            "message_claim_precision": round(sum(p.message_supported for p in self.proposals) /
+                                             max(1, sum(p.message_claims for p in self.proposals)), 3),
             "budget_kept_rate": round(kept / len(self.households), 3) if self.households else 1.0,
             "spent_without_approval": round(self.spent_without_approval, 2),
             "calls_per_month": round(sum(self.calls_by_month.values()) / months, 2),

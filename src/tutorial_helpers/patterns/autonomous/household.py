@@ -196,7 +196,7 @@ def disliked_by(item: CatalogItem, dislikes: list[str] | set[str]) -> str | None
     for d in sorted(dislikes):
         if d in item.interests:
             return d
-        if d in GIFT_KINDS and re.search(rf"\b{d}s?\b", name):
+        if d in GIFT_KINDS and re.search(rf"\b{d}(?:es|s)?\b", name):
             return d
     return None
 

@@ -109,7 +109,7 @@ def judge(plan: BirthdayPlan, household: Household, person: Person, proposed_on:
             return Verdict(False, f"{them} already has that, we gave {item.name} before", valid)
         disliked = disliked_by(item, person.dislikes)
         if disliked and item.category in ("gift", "activity", "experience"):
-            what = f"{disliked}s" if disliked in GIFT_KINDS else disliked
+            what = (f"{disliked}es" if disliked.endswith("x") else f"{disliked}s") if disliked in GIFT_KINDS else disliked
             return Verdict(False, f"{them} doesn't like {what}", valid)
         rule = breaks_instruction(item, household.instructions)
         if rule:
