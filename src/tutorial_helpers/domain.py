@@ -346,6 +346,19 @@ class RawOutcome(BaseModel):
     calls_without_today: int = Field(default=0, description="model calls that were not told the date")
 
 
+class ExplanationCheck(BaseModel):
+    """What the claim checker found in a plan's explanation before it was shown (additive plan JSON field).
+
+    ``removed`` lists each unfaithful claim that was cut, with the catalog's evidence; ``rewritten``
+    says whether the explanation shown differs from what the planner wrote.
+    """
+
+    claims: int = 0
+    supported: int = 0
+    removed: list[str] = Field(default_factory=list)
+    rewritten: bool = False
+
+
 class BirthdayPlan(BaseModel):
     """The plan JSON of ARCHITECTURE.md [contracts]."""
 
@@ -365,6 +378,9 @@ class BirthdayPlan(BaseModel):
     raw: RawOutcome | None = Field(default=None, description="the team's own plan and the fallbacks (agent planners)")
     #: the team's plan before the guardrail (not serialised; scored by the evaluation as "raw")
     _raw_plan: BirthdayPlan | None = PrivateAttr(default=None)
+
+
+    explanation_check: ExplanationCheck | None = None
 
     def recompute_total(self) -> None:
         """Set ``total_cost`` to the sum of subtotals (rounded to cents)."""

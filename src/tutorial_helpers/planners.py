@@ -130,6 +130,7 @@ def plan_text(
     Raises:
         InputError: bad input or configuration (one sentence, no traceback needed).
     """
+    from tutorial_helpers.patterns.explanations.plan_check import check_plan_explanation
     from tutorial_helpers.planning.guardrail import guard
     from tutorial_helpers.planning.reference import check_feasibility
 
@@ -161,6 +162,7 @@ def plan_text(
             say(f"{framework}: proposed {len(plan.items)} items")
             team_plan = plan.model_copy(deep=True)
             plan = guard(plan, request, catalog)
+            plan = check_plan_explanation(plan, catalog)  # every framework's explanation is claim-checked
             if plan.feasible is False and not plan.reasons:
                 plan.reasons = ["The planner could not produce a plan that meets every constraint."]
             plan.raw = raw_outcome(team_plan, plan, request, catalog, audit.lines(), undated)
