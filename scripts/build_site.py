@@ -46,6 +46,9 @@ SLIDES_BUILD = BUILD / "slides"
 CONFIG = tomllib.loads((ROOT / "site" / "config.toml").read_text())
 GITHUB = f"https://github.com/{CONFIG['repo']}"
 MARP = ROOT / "slides" / "node_modules" / ".bin" / "marp"
+#: Material's offline search runs in an iframe through this shim; its plugin would load it from a CDN unless
+#: extra.polyfills already names one, so the site serves the npm package's copy (slides/package.json)
+IFRAME_WORKER = ROOT / "slides" / "node_modules" / "iframe-worker" / "shim" / "index.js"
 PART_NAMES = {k: v["name"] for k, v in CONFIG["parts"].items()}
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -286,8 +289,8 @@ def notebook_page(entry: dict[str, Any], path: Path, out_dir: Path) -> None:
 
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            cell.source = rewrite_links(cell.source)
+        if cell.cell_type == "markdown":  # the badge image lives on Colab's server: a text link instead
+            cell.source = rewrite_links(re.sub(r"!\[Open In Colab\]\([^)]*\)", "Open in Colab", cell.source))
         for o in cell.get("outputs", []):  # the record mime type has a text/plain twin: keep that one
             if "data" in o:
                 o["data"].pop("application/x-tutorial-record+json", None)
@@ -454,6 +457,8 @@ theme:
 plugins:
   - search
   - offline            # Material's plugin: the site works from file://, search included
+extra:
+  polyfills: [assets/javascripts/iframe-worker/shim.js]   # the shim from npm, not from a CDN
 markdown_extensions:
   - admonition
   - attr_list
@@ -501,12 +506,16 @@ def build_site(run: bool = True) -> Path:
     (docs / "slides.md").write_text("# Slides\n\nThe deck for the whole tutorial (parts A-E), one self-contained HTML "
                                     "file with speaker notes (press `p` for the presenter view).\n\n"
                                     "[Open the slides](slides/index.html){ .md-button .md-button--primary }\n")
+    shim = docs / "assets" / "javascripts" / "iframe-worker" / "shim.js"
+    shim.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(IFRAME_WORKER, shim)
     nav = "\n".join(f"    - \"{e['file'][:2]} {e['title'].split(':')[0]}\": notebooks/{e['file'].removesuffix('.ipynb')}.md"
                     for e in entries)
     (SRC / "mkdocs.yml").write_text(MKDOCS.format(title=CONFIG["title"], subtitle=CONFIG["subtitle"], github=GITHUB,
                                                   site=SITE, nav_notebooks=nav))
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(SRC / "mkdocs.yml")], check=True,
                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+    (SITE / "404.html").unlink(missing_ok=True)  # a web server's error page with root-absolute links: useless from disk
     print(f"site: {SITE / 'index.html'} ({len(entries)} notebooks, {len(refs)} references, {len(drawn)} diagrams) "
           f"in {time.perf_counter() - t0:.0f} s")
     return SITE

@@ -251,17 +251,25 @@ def _screenshot(url: str, path: Path, tmp: Path) -> None:
     assert path.exists(), done.stderr[-2000:]
 
 
+def _slide_number(heading: str) -> int:
+    """1-based number of the deck slide whose text holds ``heading`` (from the built deck.md)."""
+    deck = (ROOT / "build" / "slides" / "deck.md").read_text().split("\n---\n")[1:]  # [0] is the front matter
+    return next(i for i, s in enumerate(deck, 1) if heading in s)
+
+
 @pytest.mark.site
-@pytest.mark.parametrize("which", ["home", "notebook", "slides"])
+@pytest.mark.parametrize("which", ["home", "notebook", "slides", "slides_figure"])
 def test_headless_chromium_screenshots_show_content(site, which, tmp_path):
     import matplotlib.image
 
-    page = {"home": site / "index.html", "slides": site / "slides" / "index.html",
-            "notebook": site / "notebooks" / REGISTRY[min(1, len(REGISTRY) - 1)]["file"].replace(".ipynb", ".html")}[which]
+    nb_page = site / "notebooks" / REGISTRY[min(1, len(REGISTRY) - 1)]["file"].replace(".ipynb", ".html")
+    url = {"home": (site / "index.html").as_uri(), "notebook": nb_page.as_uri(),
+           "slides": (site / "slides" / "index.html").as_uri(),
+           "slides_figure": f"{(site / 'slides' / 'index.html').as_uri()}#{_slide_number('# Raw vs guarded, per framework')}"}[which]
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / f"{which}.png"
     shot.unlink(missing_ok=True)
-    _screenshot(page.as_uri(), shot, tmp_path)
+    _screenshot(url, shot, tmp_path)
     img = matplotlib.image.imread(str(shot))[..., :3]
     assert img.shape[0] >= 800 and img.shape[1] >= 1200
     ink = (img.mean(axis=2) < 0.85).mean()  # share of pixels that are not (near) white
