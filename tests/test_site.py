@@ -8,7 +8,8 @@ the deck with scripts/build_site.py, check the pages hold what the home page pro
 link, and take headless-Chromium screenshots of the home page, a notebook page and the slides
 (reports/screenshots/), asserting they show content.
 
-``slow`` test: the Colab install path in a clean virtual environment (see test_colab_setup_cell_installs_and_runs).
+``colab`` test (``make test-colab``, ~8 min of pip downloads, not in ``make test``): the Colab install path in
+a clean virtual environment (see test_colab_setup_cell_installs_and_runs).
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def test_repository_address_lives_in_one_place():
 
 # --------------------------------------------------------------------------- the Colab install path
 @pytest.mark.slow
+@pytest.mark.colab
 def test_colab_setup_cell_installs_and_runs(tmp_path):
     """Colab as far as this machine allows: a clean venv, the notebook's own setup cell (with a fake
     ``google.colab`` module and the clone replaced by a copy of this checkout) runs `pip install` of the
