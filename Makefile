@@ -77,7 +77,7 @@ faketime:
 	  else echo "make test needs faketime (Debian package 'faketime'): sudo apt-get install faketime"; exit 2; fi; }
 
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -q -m "not notebook and not frameworks" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not notebook and not frameworks and not site and not colab" $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root --no-browser)
