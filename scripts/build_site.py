@@ -220,6 +220,7 @@ def build_slides(records: dict[str, dict[str, Any]] | None = None, run: bool = T
     made = figures(records, figdir)
     import draw_resources
 
+    shutil.rmtree(SLIDES_BUILD / "diagrams", ignore_errors=True)
     diagrams = {d["file"].removesuffix(".png"): d for d in draw_resources.main(SLIDES_BUILD / "diagrams")}
     text = (ROOT / "slides" / "deck.md").read_text()
 
@@ -496,11 +497,10 @@ def build_site(run: bool = True) -> Path:
     (docs / "reading-list.md").write_text(reading_list(refs))
     write_bibtex(refs, ROOT / "resources" / "references.bib")
     shutil.copy2(ROOT / "resources" / "references.bib", docs / "references.bib")
-    import draw_resources
-
-    drawn = draw_resources.main(docs / "diagrams")
+    slides = build_slides(records)  # also draws the diagrams (build/slides/diagrams/): reuse them
+    shutil.copytree(SLIDES_BUILD / "diagrams", docs / "diagrams")
+    drawn = json.loads((docs / "diagrams" / "diagrams.json").read_text())
     (docs / "diagrams.md").write_text(diagrams_page(drawn))
-    slides = build_slides(records)
     (docs / "slides").mkdir(exist_ok=True)
     shutil.copy2(slides, docs / "slides" / "index.html")
     (docs / "slides.md").write_text("# Slides\n\nThe deck for the whole tutorial (parts A-E), one self-contained HTML "
