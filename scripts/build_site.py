@@ -143,7 +143,7 @@ def figures(records: dict[str, dict[str, Any]], out: Path) -> dict[str, dict[str
         ax.set_xlim(0, 1)
         ax.set_xlabel("pass rate (all checks) on the example scenarios")
         ax.invert_yaxis()
-        save(fig, "strategies", "Notebook 01, recorded: pass rate per strategy, offline stand-in model")
+        save(fig, "strategies", "Notebook 01, recorded: pass rate of the strategies it records, offline stand-in model")
     # 10-13: raw vs guarded pass rate per framework
     fw = {}
     for f, r in sorted(records.items()):
@@ -237,7 +237,7 @@ def build_slides(records: dict[str, dict[str, Any]] | None = None, run: bool = T
         for f, r in records.items():
             if f.startswith(prefix) and name in r:
                 return fmt(r[name])
-        return "n/a"
+        return f"n/a (not recorded: {prefix} {name})"
 
     def notebooks_of(m: re.Match[str]) -> str:
         rows = [f"| {e['file'][:2]} | {e['title'].split(':')[0]} | {', '.join(e['frameworks'])} |"

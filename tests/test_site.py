@@ -209,6 +209,7 @@ def test_site_holds_home_notebooks_slides_diagrams_reading_list(site):
     slides = (site / "slides" / "index.html").read_text()
     assert slides.count("<section") >= 60 and "bespoke-marp-note" in slides, "60+ slides with speaker notes"
     assert "not recorded in this build" not in slides, "every figure of the deck came from recorded results"
+    assert "(not recorded:" not in slides, "every number on the slides came from a recorded result"
     drawn = json.loads((site / "diagrams" / "diagrams.json").read_text())
     names = {d["file"] for d in drawn}
     assert {"architecture.png", "request_path.png", "conversational_loop.png"} <= names
