@@ -26,10 +26,10 @@ PYTEST_ARGS ?=
 SHIFTED_DATES ?= 2026-12-22 2027-12-01
 SHIFTED_MARKERS := frameworks or notebook or clock
 
-.PHONY: help venv demo test test-fast test-shifted faketime lint lab bench lock clean catalog
+.PHONY: help venv demo test test-fast test-shifted test-site test-colab faketime chromium lint lab bench lock clean catalog slides site colab
 
 help:
-	@echo "make demo | make test | make lab | make bench | make lint | make catalog | make lock | make clean"
+	@echo "make demo | make test | make lab | make slides | make site | make bench | make lint | make catalog | make lock | make colab | make clean"
 
 $(STAMP): requirements/requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,8 +47,20 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts notebooks
 
 test: $(STAMP) lint faketime
-	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "not site and not colab" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-site
 	$(MAKE) --no-print-directory test-shifted
+
+# the Colab install path (tests/test_site.py): a clean venv, notebook 00's own setup cell installs the package
+# constrained by the lock (pip, as Colab does), then the notebook runs offline. Measured ~8 min on a busy
+# 2-core machine, mostly downloads: kept out of `make test` for the CI budget.
+test-colab: $(STAMP)
+	$(VENV)/bin/pytest -q -m colab $(PYTEST_ARGS)
+
+# the site and slides, built from the notebooks the run above executed (build/executed/), then crawled and
+# screenshotted in headless Chromium; nothing is executed twice
+test-site: $(STAMP) $(MARP) chromium
+	$(VENV)/bin/pytest -q -m site $(PYTEST_ARGS)
 
 # the clock-sensitive tests under each shifted wall clock (see SHIFTED_DATES)
 test-shifted: $(STAMP) faketime
@@ -65,7 +77,7 @@ faketime:
 	  else echo "make test needs faketime (Debian package 'faketime'): sudo apt-get install faketime"; exit 2; fi; }
 
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -q -m "not notebook and not frameworks" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q -m "not notebook and not frameworks and not site and not colab" $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root --no-browser)
@@ -76,9 +88,34 @@ bench: $(STAMP)
 catalog: $(STAMP)
 	$(PY) scripts/generate_catalog.py
 
+# --- slides and site (scripts/build_site.py): Marp CLI from npm (pinned in slides/package-lock.json, no browser
+# download: --ignore-scripts), MkDocs Material from the lock. Both render the notebooks executed by `make test`
+# (build/executed/) and execute only the missing ones.
+MARP := slides/node_modules/.bin/marp
+$(MARP): slides/package.json slides/package-lock.json
+	cd slides && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+slides: $(STAMP) $(MARP)
+	$(PY) scripts/build_site.py slides
+
+site: $(STAMP) $(MARP)
+	$(PY) scripts/build_site.py site
+
+# rewrite the Colab badge and setup cells of every registered notebook (after adding one or changing its frameworks)
+colab: $(STAMP)
+	$(PY) scripts/nbtool.py colab
+
+# Debian's chromium for the site's browser test: installed when missing (needs root, as in CI)
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "the site test needs Debian's chromium: sudo apt-get install chromium"; exit 2; fi; }
+
 lock:
 	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv==$(UV_VERSION); }
 	$(UV) pip compile requirements/requirements.in -o requirements/requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) .runtime reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) .runtime reports .pytest_cache .ruff_cache build slides/node_modules

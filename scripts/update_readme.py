@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
 PARTS = {"A": "Introduction", "B": "Alphabets (building blocks)", "C": "Industrial patterns", "D": "Hands-on with the frameworks",
          "E": "Challenges and future"}
-REPO = "agentic-recsys-hands-on/agentic-recsys-hands-on"
+REPO = tomllib.loads((ROOT / "site" / "config.toml").read_text())["repo"]  # one place: site/config.toml
 
 
 def table() -> str:
