@@ -19,6 +19,8 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 PYTEST_ARGS ?=
+# Marp CLI (slides), installed from slides/package-lock.json by `npm ci` when missing
+MARP := slides/node_modules/.bin/marp
 # The suite must pass whatever the machine's date is. `make test` runs it once on the real clock, then the
 # clock-sensitive tests (frameworks, notebooks, the clock's own) again with the wall clock shifted by
 # libfaketime (Debian's `faketime`: it also reaches the Jupyter kernels and servers the tests start):
@@ -91,7 +93,6 @@ catalog: $(STAMP)
 # --- slides and site (scripts/build_site.py): Marp CLI from npm (pinned in slides/package-lock.json, no browser
 # download: --ignore-scripts), MkDocs Material from the lock. Both render the notebooks executed by `make test`
 # (build/executed/) and execute only the missing ones.
-MARP := slides/node_modules/.bin/marp
 $(MARP): slides/package.json slides/package-lock.json
 	cd slides && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
