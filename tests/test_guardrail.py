@@ -174,7 +174,7 @@ def test_unrepairable_plan_is_not_claimed_valid(request_ex01, catalog):
 
 
 def test_repair_drops_extras_to_fit_a_forgotten_required_category(good_plan, request_ex01, catalog):
-    from tutorial_helpers.planning.reference import candidate_pool
+    from tutorial_helpers.planning.candidates import candidate_pool
 
     venue = min(candidate_pool(request_ex01, catalog, "venue", k=100), key=lambda i: i.price)
     activity = max(candidate_pool(request_ex01, catalog, "activity", k=100), key=lambda i: i.price)

@@ -10,13 +10,8 @@ import pytest
 from tutorial_helpers.catalog import load_catalog
 from tutorial_helpers.domain import BirthdayRequest, PlanItem
 from tutorial_helpers.evaluation import evaluate, load_scenarios
-from tutorial_helpers.planning.reference import (
-    assemble_plan,
-    candidate_pool,
-    check_feasibility,
-    plan_request,
-    preference_score,
-)
+from tutorial_helpers.planning.candidates import candidate_pool, preference_score
+from tutorial_helpers.planning.reference import assemble_plan, check_feasibility, plan_request
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -18,13 +18,24 @@ import functools
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from tutorial_helpers.catalog.store import Catalog
+    from tutorial_helpers.domain import CatalogItem
+
+
+class Catalog(Protocol):
+    """What embedding needs of a catalog (the store's ``Catalog`` has it; this module does not import
+    the store, which imports this module for its semantic search)."""
+
+    fingerprint: str
+    items: Sequence[CatalogItem]
+
+    def __len__(self) -> int: ...
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 VECTORS_FILE = "vectors.npy"

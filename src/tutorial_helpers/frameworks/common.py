@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from tutorial_helpers.domain import (
     ALLERGENS,
@@ -25,7 +25,7 @@ from tutorial_helpers.domain import (
     Usage,
 )
 from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.reference import (
+from tutorial_helpers.planning.candidates import (
     candidate_pool,
     effective_guests,
     make_schedule,
@@ -44,19 +44,29 @@ SPECIALIST_CATEGORIES: tuple[str, ...] = ("gift", "cake", "venue")
 MAX_TOOL_ROUNDS = 3
 
 
-class ExtractedRequest(BaseModel):
-    """What a request-understanding agent returns (a flat schema any model can fill)."""
+#: the fields a request-understanding agent fills: the request's own, minus what code decides
+EXTRACTED_FIELDS: tuple[str, ...] = ("recipient_name", "recipient_age", "interests", "dislikes", "avoid_allergens",
+                                     "dietary", "city", "date", "guests", "budget")
 
-    recipient_name: str | None = None
-    recipient_age: int | None = None
-    interests: list[str] = Field(default_factory=list)
-    dislikes: list[str] = Field(default_factory=list)
-    avoid_allergens: list[str] = Field(default_factory=list)
-    dietary: list[str] = Field(default_factory=list)
-    city: str | None = None
-    date: str | None = Field(default=None, description="YYYY-MM-DD")
-    guests: int | None = None
-    budget: float | None = None
+
+def _extracted_schema() -> type[BaseModel]:
+    """:class:`BirthdayRequest`'s fields as a flat schema any model can fill (the date as text, no validators).
+
+    Derived from the request model, so the two cannot drift apart.
+    """
+    fields: dict[str, Any] = {}
+    for name in EXTRACTED_FIELDS:
+        info = BirthdayRequest.model_fields[name]
+        if name == "date":
+            fields[name] = (str | None, Field(default=None, description="YYYY-MM-DD"))
+        elif info.default_factory is list:
+            fields[name] = (info.annotation, Field(default_factory=list))
+        else:
+            fields[name] = (info.annotation, None)
+    return create_model("ExtractedRequest", __doc__="What a request-understanding agent returns.", **fields)
+
+
+ExtractedRequest = _extracted_schema()
 
 
 class Choice(BaseModel):

@@ -27,6 +27,13 @@ from tutorial_helpers.domain import (
     PlanItem,
     Violation,
 )
+from tutorial_helpers.planning.candidates import (
+    candidate_pool,
+    effective_guests,
+    explain_plan,
+    make_schedule,
+    required_categories,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
@@ -53,7 +60,6 @@ class Constraints:
     def from_request(cls, request: BirthdayRequest, categories_required: Iterable[str] | None = None) -> Constraints:
         """Constraints a plan for ``request`` must meet (diet tags imply allergens: vegan -> no dairy, eggs)."""
         if categories_required is None:
-            from tutorial_helpers.planning.reference import required_categories
 
             categories_required = required_categories(request)
         return cls(
@@ -279,7 +285,6 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     back by swapping to cheaper candidates and then dropping optional categories. Whatever cannot
     be repaired ends in ``violations`` and the plan is marked ``feasible: false``.
     """
-    from tutorial_helpers.planning.reference import candidate_pool, effective_guests, required_categories
 
     if catalog is None:
         from tutorial_helpers.catalog import load_catalog
@@ -380,7 +385,6 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     repaired.warnings = list(dict.fromkeys([*repaired.warnings, *notes]))
     if repaired.item_ids() != plan.item_ids():
         # what the agents wrote about the old items no longer holds: rewrite it from the final items
-        from tutorial_helpers.planning.reference import explain_plan, make_schedule
 
         repaired.schedule = make_schedule(request, repaired.items, catalog)
         repaired.explanation = explain_plan(request, repaired) + " (Adjusted by the guardrail: " + " ".join(notes) + ")"
@@ -393,7 +397,6 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
 def _best_swap(
     request: BirthdayRequest, catalog: Catalog, category: str, room: float | None, exclude: set[str]
 ) -> CatalogItem | None:
-    from tutorial_helpers.planning.reference import candidate_pool
 
     for item in candidate_pool(request, catalog, category, k=30):
         if item.id in exclude:

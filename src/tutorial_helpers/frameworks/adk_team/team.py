@@ -66,14 +66,14 @@ from tutorial_helpers.frameworks.common import (
     plan_lines,
 )
 from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.guardrail import validate_plan
-from tutorial_helpers.planning.reference import (
-    assemble_plan,
+from tutorial_helpers.planning.candidates import (
     candidate_pool,
     effective_guests,
     optional_categories,
     required_categories,
 )
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.reference import assemble_plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.llm.providers import Provider

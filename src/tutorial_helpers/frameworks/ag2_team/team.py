@@ -60,13 +60,9 @@ from tutorial_helpers.frameworks.common import (
     plan_lines,
 )
 from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests, optional_categories, required_categories
 from tutorial_helpers.planning.guardrail import validate_plan
-from tutorial_helpers.planning.reference import (
-    assemble_plan,
-    effective_guests,
-    optional_categories,
-    required_categories,
-)
+from tutorial_helpers.planning.reference import assemble_plan
 
 #: the shared tools the retriever may call (the same Python functions every framework uses)
 RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS

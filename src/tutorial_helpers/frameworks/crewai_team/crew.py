@@ -23,7 +23,7 @@ from tutorial_helpers.domain import BirthdayRequest
 from tutorial_helpers.frameworks.common import MAX_TOOL_ROUNDS, Selection, ground_candidates, ids_in, options_text
 from tutorial_helpers.frameworks.crewai_team.session import Session
 from tutorial_helpers.frameworks.crewai_team.tools import crewai_tools
-from tutorial_helpers.planning.reference import effective_guests
+from tutorial_helpers.planning.candidates import effective_guests
 
 #: which specialist shortlists which categories
 SPECIALISTS: dict[str, tuple[str, ...]] = {

@@ -39,8 +39,9 @@ from tutorial_helpers.frameworks.common import (
 from tutorial_helpers.frameworks.crewai_team.crew import build_crew
 from tutorial_helpers.frameworks.crewai_team.session import Session
 from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests
 from tutorial_helpers.planning.guardrail import validate_plan
-from tutorial_helpers.planning.reference import assemble_plan, effective_guests
+from tutorial_helpers.planning.reference import assemble_plan
 
 
 class PlanState(FlowState):

@@ -57,8 +57,9 @@ from tutorial_helpers.frameworks.langgraph_team.state import (
     request_of,
 )
 from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests, why_item
 from tutorial_helpers.planning.guardrail import validate_plan
-from tutorial_helpers.planning.reference import assemble_plan, effective_guests, why_item
+from tutorial_helpers.planning.reference import assemble_plan
 
 #: the catalog tools the retriever may call (the same functions every framework registers)
 RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS

@@ -159,8 +159,9 @@ class Assistant:
         return self.h.per_event_budget[person.name]
 
     def plan_for(self, person: Person, day: dt.date) -> BirthdayPlan | None:
+        from tutorial_helpers.planning.candidates import candidate_pool
         from tutorial_helpers.planning.guardrail import guard
-        from tutorial_helpers.planning.reference import assemble_plan, candidate_pool
+        from tutorial_helpers.planning.reference import assemble_plan
 
         cap = self.cap(person)
         if cap <= 0:

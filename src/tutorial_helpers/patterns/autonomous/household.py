@@ -204,7 +204,7 @@ def disliked_by(item: CatalogItem, dislikes: list[str] | set[str]) -> str | None
 def _past_gifts(catalog: Catalog, age: int, interests: list[str], year: int, rng: random.Random) -> list[PastGift]:
     """Two gifts from earlier years, drawn from the best matches, so that repeating one is a real risk."""
     from tutorial_helpers.domain import BirthdayRequest
-    from tutorial_helpers.planning.reference import candidate_pool
+    from tutorial_helpers.planning.candidates import candidate_pool
 
     pool = candidate_pool(BirthdayRequest(recipient_age=max(0, age - 1), interests=interests), catalog, "gift", k=6)
     picks = rng.sample(pool, k=min(2, len(pool)))
