@@ -276,116 +276,137 @@ def validate_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog
     return [v for vs in run_checks(plan, constraints, catalog).values() for v in vs]
 
 
+@dataclass
+class _Repair:
+    """One repair in progress: the plan being fixed and what was done, in words."""
+
+    plan: BirthdayPlan
+    request: BirthdayRequest
+    catalog: Catalog
+    constraints: Constraints
+    guests: int
+    notes: list[str] = field(default_factory=list)
+
+    def room(self) -> float | None:
+        """Budget left for one more line (None: no budget)."""
+        if self.request.budget is None:
+            return None
+        return self.request.budget - sum(p.subtotal for p in self.plan.items)
+
+    def regrounded(self) -> None:
+        """1. Rebuild every line from the catalog; drop what does not exist and duplicates."""
+        items: list[PlanItem] = []
+        seen: set[str] = set()
+        for p in self.plan.items:
+            item = self.catalog.get(p.id)
+            if item is None:
+                self.notes.append(f"Removed {p.name!r}: it is not in the catalog.")
+                continue
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            items.append(PlanItem.from_item(item, self.guests, why=p.why))
+        self.plan.items = items
+
+    def hard_constraints(self) -> None:
+        """2. Swap each item that breaks a hard constraint for the best valid one that fits, or drop it."""
+        item_checks = ("allergens", "dietary", "age", "city", "date", "capacity")
+        plan = self.plan
+        for _ in range(len(plan.items) + 1):
+            plan.recompute_total()
+            bad = {v.item_id: v for name in item_checks for v in CHECKS[name](plan, self.constraints, self.catalog)
+                   if v.item_id}
+            if not bad:
+                return
+            item_id, violation = next(iter(bad.items()))
+            idx = next(i for i, p in enumerate(plan.items) if p.id == item_id)
+            old = plan.items.pop(idx)
+            swap = _best_swap(self.request, self.catalog, old.category, self.room(),
+                              exclude=set(plan.item_ids()) | {old.id})
+            if swap is not None:
+                plan.items.insert(idx, PlanItem.from_item(swap, self.guests,
+                                                          why=f"Swapped in for {old.name}: {violation.detail}"))
+                self.notes.append(f"Swapped {old.name} for {swap.name}: {violation.detail}")
+            else:
+                self.notes.append(f"Removed {old.name}: {violation.detail}")
+
+    def required_added(self, required: list[str]) -> None:
+        """3. Add a required category the agents forgot; extras make room before a required one is given up."""
+        plan = self.plan
+        for category in required:
+            if any(p.category == category for p in plan.items):
+                continue
+            add = _best_swap(self.request, self.catalog, category, self.room(), exclude=set(plan.item_ids()))
+            while add is None and self.request.budget is not None:
+                extras = sorted((p for p in plan.items if p.category not in required), key=lambda p: -p.subtotal)
+                if not extras:
+                    break
+                plan.items.remove(extras[0])
+                self.notes.append(f"Removed {extras[0].name} to make room for a {category}.")
+                add = _best_swap(self.request, self.catalog, category, self.room(), exclude=set(plan.item_ids()))
+            if add is not None:
+                plan.items.append(PlanItem.from_item(add, self.guests, why=f"Added: the plan needed a {category}."))
+                self.notes.append(f"Added {add.name}: the plan had no {category}.")
+
+    def within_budget(self, required: list[str]) -> None:
+        """4. Swap the most expensive lines for cheaper valid ones, then drop optional categories."""
+        plan, budget = self.plan, self.request.budget
+        if budget is None:
+            return
+        for _ in range(2 * len(plan.items) + 1):
+            plan.recompute_total()
+            if plan.total_cost <= budget + CENT:
+                return
+            by_cost = sorted(range(len(plan.items)), key=lambda i: -plan.items[i].subtotal)
+            if self._cheaper_swap(by_cost, plan.total_cost - budget):
+                continue
+            optional = [i for i in by_cost if plan.items[i].category not in required]
+            if not optional:
+                return
+            old = plan.items.pop(optional[0])
+            self.notes.append(f"Removed {old.name} to stay within budget.")
+
+    def _cheaper_swap(self, by_cost: list[int], over: float) -> bool:
+        plan = self.plan
+        for i in by_cost:
+            old = plan.items[i]
+            for it in candidate_pool(self.request, self.catalog, old.category, k=50):
+                if it.id not in plan.item_ids() and PlanItem.from_item(it, self.guests).subtotal <= old.subtotal - over + CENT:
+                    plan.items[i] = PlanItem.from_item(it, self.guests,
+                                                       why=old.why or "A cheaper choice that keeps the plan in budget.")
+                    self.notes.append(f"Swapped {old.name} for the cheaper {it.name} to stay within budget.")
+                    return True
+        return False
+
+
 def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog | None = None) -> BirthdayPlan:
     """Drop or swap violating items, then re-check. Returns a new plan.
 
     Ungrounded items are rebuilt from the catalog when the id exists (wrong name or price) and
     dropped otherwise; items breaking a hard constraint are swapped for the best valid candidate
-    of the same category that fits the remaining budget, or dropped; an over-budget plan is cut
-    back by swapping to cheaper candidates and then dropping optional categories. Whatever cannot
-    be repaired ends in ``violations`` and the plan is marked ``feasible: false``.
+    of the same category that fits the remaining budget, or dropped; a required category the agents
+    forgot is added; an over-budget plan is cut back by swapping to cheaper candidates and then
+    dropping optional categories. Whatever cannot be repaired ends in ``violations`` and the plan
+    is marked ``feasible: false``.
     """
-
     if catalog is None:
         from tutorial_helpers.catalog import load_catalog
 
         catalog = load_catalog()
-    repaired = plan.model_copy(deep=True)
-    constraints = Constraints.from_request(request)
-    guests = effective_guests(request)
-    notes: list[str] = []
+    work = _Repair(plan.model_copy(deep=True), request, catalog, Constraints.from_request(request),
+                   effective_guests(request))
+    required = required_categories(request)
+    work.regrounded()
+    work.hard_constraints()
+    work.required_added(required)
+    work.within_budget(required)
 
-    # 1. grounding: rebuild lines from the catalog, drop what does not exist, drop duplicates
-    items: list[PlanItem] = []
-    seen: set[str] = set()
-    for p in repaired.items:
-        item = catalog.get(p.id)
-        if item is None:
-            notes.append(f"Removed {p.name!r}: it is not in the catalog.")
-            continue
-        if item.id in seen:
-            continue
-        seen.add(item.id)
-        items.append(PlanItem.from_item(item, guests, why=p.why))
-    repaired.items = items
-
-    # 2. hard constraints: swap or drop each violating item
-    item_checks = ("allergens", "dietary", "age", "city", "date", "capacity")
-    for _ in range(len(repaired.items) + 1):
-        repaired.recompute_total()
-        bad = {v.item_id: v for name in item_checks for v in CHECKS[name](repaired, constraints, catalog) if v.item_id}
-        if not bad:
-            break
-        item_id, violation = next(iter(bad.items()))
-        idx = next(i for i, p in enumerate(repaired.items) if p.id == item_id)
-        old = repaired.items.pop(idx)
-        spent = sum(p.subtotal for p in repaired.items)
-        room = (request.budget - spent) if request.budget is not None else None
-        swap = _best_swap(request, catalog, old.category, room, exclude=set(repaired.item_ids()) | {old.id})
-        if swap is not None:
-            repaired.items.insert(idx, PlanItem.from_item(swap, guests, why=f"Swapped in for {old.name}: {violation.detail}"))
-            notes.append(f"Swapped {old.name} for {swap.name}: {violation.detail}")
-        else:
-            notes.append(f"Removed {old.name}: {violation.detail}")
-
-    # 3. a required category the agents forgot: add the best valid item that still fits
-    required = set(required_categories(request))
-    for category in required_categories(request):
-        if any(p.category == category for p in repaired.items):
-            continue
-        spent = sum(p.subtotal for p in repaired.items)
-        room = (request.budget - spent) if request.budget is not None else None
-        add = _best_swap(request, catalog, category, room, exclude=set(repaired.item_ids()))
-        while add is None and request.budget is not None:
-            # make room: extras (decorations, activities) go before a required category is given up
-            extras = sorted((p for p in repaired.items if p.category not in required), key=lambda p: -p.subtotal)
-            if not extras:
-                break
-            repaired.items.remove(extras[0])
-            notes.append(f"Removed {extras[0].name} to make room for a {category}.")
-            room = request.budget - sum(p.subtotal for p in repaired.items)
-            add = _best_swap(request, catalog, category, room, exclude=set(repaired.item_ids()))
-        if add is not None:
-            repaired.items.append(PlanItem.from_item(add, guests, why=f"Added: the plan needed a {category}."))
-            notes.append(f"Added {add.name}: the plan had no {category}.")
-
-    # 4. budget: swap the most expensive lines for cheaper valid ones, then drop optional categories
-    if request.budget is not None:
-        for _ in range(2 * len(repaired.items) + 1):
-            repaired.recompute_total()
-            if repaired.total_cost <= request.budget + CENT:
-                break
-            over = repaired.total_cost - request.budget
-            by_cost = sorted(range(len(repaired.items)), key=lambda i: -repaired.items[i].subtotal)
-            swapped = False
-            for i in by_cost:
-                old = repaired.items[i]
-                pool = candidate_pool(request, catalog, old.category, k=50)
-                cheaper = [
-                    it for it in pool
-                    if it.id not in repaired.item_ids()
-                    and PlanItem.from_item(it, guests).subtotal <= old.subtotal - over + CENT
-                ]
-                if cheaper:
-                    new = cheaper[0]
-                    repaired.items[i] = PlanItem.from_item(new, guests, why=old.why or "A cheaper choice that keeps the plan in budget.")
-                    notes.append(f"Swapped {old.name} for the cheaper {new.name} to stay within budget.")
-                    swapped = True
-                    break
-            if swapped:
-                continue
-            optional = [i for i in by_cost if repaired.items[i].category not in required]
-            if not optional:
-                break
-            old = repaired.items.pop(optional[0])
-            notes.append(f"Removed {old.name} to stay within budget.")
-
+    repaired, notes = work.plan, work.notes
     repaired.recompute_total()
-    repaired.violations = [v for vs in run_checks(repaired, constraints, catalog).values() for v in vs]
+    repaired.violations = [v for vs in run_checks(repaired, work.constraints, catalog).values() for v in vs]
     repaired.warnings = list(dict.fromkeys([*repaired.warnings, *notes]))
     if repaired.item_ids() != plan.item_ids():
         # what the agents wrote about the old items no longer holds: rewrite it from the final items
-
         repaired.schedule = make_schedule(request, repaired.items, catalog)
         repaired.explanation = explain_plan(request, repaired) + " (Adjusted by the guardrail: " + " ".join(notes) + ")"
     if repaired.violations:
