@@ -145,6 +145,8 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
+    #: simulated errors of the tier's error profile that fired (see :mod:`.profile`)
+    errors: list[str] = field(default_factory=list)
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,

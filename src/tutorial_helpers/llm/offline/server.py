@@ -62,7 +62,7 @@ def _error(status: int, message: str, type_: str = "invalid_request_error", para
 def _model_card(name: str) -> dict[str, Any]:
     t = TIERS[name]
     return {"id": name, "object": "model", "created": CREATED, "owned_by": "tutorial-offline",
-            "description": f"{DESCRIPTION} Tier '{t.level}': about {t.latency_base_s:g} s a call, "
+            "description": f"{DESCRIPTION} Tier '{t.name}' (error profile: tutorial_helpers.llm.offline.profile): about {t.latency_base_s:g} s a call, "
                            f"${t.price_in_per_mtok:g}/${t.price_out_per_mtok:g} per 1M input/output tokens."}
 
 
@@ -202,15 +202,18 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
                 yield sse("[DONE]")
 
             return StreamingResponse(events(), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "x-offline-model": "true"})
+                                     headers={"Cache-Control": "no-cache", "x-offline-model": "true",
+                                              "x-offline-errors": ",".join(reply.errors)})
 
         if delay > 0:
             await asyncio.sleep(delay)
         body = completion_body(cid, model_name, reply, prompt_tokens, completion_tokens, created)
+        body["offline_profile"] = {"model": tier.name, "errors": list(reply.errors)}  # clients keep extra fields
         text = json.dumps(body, ensure_ascii=False)
         if fault == "malformed_json" and not structured:
             return Response(_break_json(text), status_code=200, media_type="application/json")
-        return Response(text, status_code=200, media_type="application/json", headers={"x-offline-model": "true"})
+        return Response(text, status_code=200, media_type="application/json",
+                        headers={"x-offline-model": "true", "x-offline-errors": ",".join(reply.errors)})
 
     return app
 

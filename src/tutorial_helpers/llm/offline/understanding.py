@@ -77,6 +77,8 @@ class Context:
     task_texts: list[str] = field(default_factory=list)
     option_ids: list[str] = field(default_factory=list)
     message_ids: list[str] = field(default_factory=list)
+    #: the model name that answers (set by the brain)
+    model: str = ""
 
     def item(self, item_id: str) -> CatalogItem | None:
         """The catalog item with this id (or an item a tool returned that the catalog lacks), or ``None``."""
