@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tutorial_helpers.domain import BirthdayRequest
 from tutorial_helpers.frameworks.common import ExtractedRequest
 from tutorial_helpers.routing import (
     AlwaysLarge,
@@ -25,10 +24,10 @@ from tutorial_helpers.routing import (
     agent_tiers,
     cache_key,
     cached,
+    check_extraction,
     compare_fanout,
     decompose,
     dedicated_provider,
-    check_extraction,
     frontier,
     generate_scenarios,
     parse_tier,
