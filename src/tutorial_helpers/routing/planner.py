@@ -198,7 +198,7 @@ class RoutedPlanner(NativePlanner):
         """The extractor's reading; with a cascade router, checked and re-done on large when the check fails."""
         got = self.read(text, day)
         if getattr(self.router, "escalate", False) and self.tiers.get("extractor") == "small":
-            problems = check_extraction(text, got)
+            problems = (getattr(self.router, "check", None) or check_extraction)(text, got)
             if problems:
                 self.escalations.append(f"extractor -> large: {problems[0]}")
                 self.tiers["extractor"] = "large"

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from tutorial_helpers.routing.decompose import Decomposition, Subtask
@@ -117,13 +118,17 @@ class CascadeRouter:
     Args:
         base: the router that decides the first try's tiers.
         check_plan: also escalate on a broken plan (step 2), not only on a failed reading.
+        check: ``check(text, reading) -> list of problems`` for step 1 (default
+            :func:`~.signals.check_extraction`); a non-empty list escalates.
     """
 
     escalate = True
 
-    def __init__(self, base: Router | None = None, check_plan: bool = True) -> None:
+    def __init__(self, base: Router | None = None, check_plan: bool = True,
+                 check: Callable[[str, Any], list[str]] | None = None) -> None:
         self.base = base if base is not None else AlwaysSmall()
         self.check_plan = check_plan
+        self.check = check
         self.name = "cascade" if base is None else f"cascade ({self.base.name})"
 
     def route(self, subtask: Subtask) -> TierName:
