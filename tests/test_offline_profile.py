@@ -187,3 +187,28 @@ def test_the_user_simulator_is_exempt(client):
     with error_profile("offline-small", ErrorProfile(refuse=1.0, over_ask=1.0, misread={"budget": 1.0})):
         r = _chat(client, system=sim, text="How many guests are coming?")
     assert r.offline_profile["errors"] == []
+
+
+def test_readme_table_quotes_the_defaults():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Offline stand-in: error profile", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:4]]
+            for line in section.splitlines() if line.startswith("| ") and "---" not in line}
+    large, small = DEFAULT_PROFILES["offline-large"], DEFAULT_PROFILES["offline-small"]
+
+    def cell(p: ErrorProfile, kinds: list[str]) -> str:
+        return " / ".join(f"{p.rate(k):g}" for k in kinds)
+
+    expected = {
+        "misread a constraint (budget, allergens, diet, guests, age)": ["misread_budget"],
+        "misread the date / interests / city": ["misread_date", "misread_interests", "misread_city"],
+        "invent an item id": ["invent_item_id"], "arithmetic slip in a total": ["arithmetic_error"],
+        "bad tool arguments": ["bad_tool_args"],
+        "malformed structured output / refusal / needless question": ["malformed_output", "refuse", "over_ask"],
+    }
+    for label, kinds in expected.items():
+        assert rows[label] == [cell(large, kinds), cell(small, kinds)], label
+    for k in ("allergens", "dietary", "guests", "age"):  # the grouped row holds for each kind it names
+        assert large.misread[k] == large.misread["budget"] and small.misread[k] == small.misread["budget"]
