@@ -414,6 +414,8 @@ def apply_to_reply(reply: Reply, request: ChatRequest, ctx: Context | None, draw
     structured = rf in ("json_schema", "json_object")
     if draws.fires("refuse"):
         draws.fire("refuse")
+        if rf == "json_schema":  # as OpenAI's structured outputs refuse: message.refusal, no content
+            return Reply(content=REFUSAL, refusal=REFUSAL, finish_reason="stop")
         return Reply(content=REFUSAL, finish_reason="stop")
     if reply.tool_calls:
         if draws.fires("bad_tool_args"):
