@@ -349,3 +349,18 @@ def test_frontier_on_the_examples(provider):
     assert cascade["large_tokens"] < large["large_tokens"] and cascade["escalation_rate"] > 0
     assert cascade["pass_rate"] >= small["pass_rate"]
     assert df.loc["replay", "replay"] and df.loc["replay", "cache_hit_rate"] >= 0.9
+
+
+def test_error_curve_scales_the_profiles_and_restores_them(provider):
+    from tutorial_helpers.evaluation import load_scenarios
+    from tutorial_helpers.llm.offline.profile import get_error_profile
+    from tutorial_helpers.routing import error_curve
+
+    before = {m: get_error_profile(m) for m in ("offline-small", "offline-large")}
+    sc = [s for s in load_scenarios() if s.id == "ex01"]
+    curve = error_curve(sc, factors=(0.0, 4.0), provider=provider)
+    assert list(curve["factor"]) == [0.0, 4.0]
+    zero, four = curve.iloc[0], curve.iloc[1]
+    assert zero["errors_fired"] == 0 and zero["pass_rate"] == 1.0
+    assert four["errors_fired"] > 0  # a worse stand-in errs, and says so
+    assert {m: get_error_profile(m) for m in before} == before
