@@ -98,10 +98,18 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "stdio_http_same_tools": lambda v: v is True,
     },
     "05_reasoning_load_balancing.ipynb": {
-        "large_token_reduction": lambda v: v >= 0.60,
-        "pass_rate_drop_points": lambda v: v <= 2.0,
+        # the offline failures come from the tiers' declared error profile (llm.offline.profile), and the
+        # routers decide from text signals and checks of the small tier's output, never the stand-in's reader
+        "profile_error_named": lambda v: v is True,
+        "heldout_scenarios": lambda v: v >= 4,
+        "heldout_grounded_rate": lambda v: v == 1.0,
+        "cascade_large_token_reduction": lambda v: v > 0.3,
+        "cascade_minus_small_only_points": lambda v: v >= 0,
+        "rule_large_token_reduction": lambda v: v > 0.5,
+        "curve_pass_rate_at_zero": lambda v: v == 1.0,
+        "curve_raw_drop_points": lambda v: v > 0,
+        "replay_cache_hit_rate": lambda v: v >= 0.9,
         "fanout_speedup": lambda v: v >= 2.5,
-        "cache_hit_rate": lambda v: v > 0.0,
     },
     **{
         nb: {

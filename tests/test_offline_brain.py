@@ -18,6 +18,9 @@ from tutorial_helpers.llm.offline.grounding import breaks
 from tutorial_helpers.llm.offline.protocol import ChatRequest
 from tutorial_helpers.llm.offline.roles import detect_role
 
+# these tests check the stand-in's reader and protocol: its seeded error profile is switched off
+pytestmark = pytest.mark.usefixtures("perfect_stand_in")
+
 ID_RE = re.compile(r"\b(?:gift|cake|venue|activity|decoration|food|experience)-[a-z0-9]+(?:-[a-z0-9]+)*\b")
 TODAY = "2026-11-22"
 REQUESTS = [

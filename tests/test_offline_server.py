@@ -21,6 +21,9 @@ from pydantic import BaseModel, Field
 
 from tutorial_helpers.llm.offline import TIERS, FaultConfig, OfflineServer, ensure_offline_server, start_server
 
+# these tests check the stand-in's reader and protocol: its seeded error profile is switched off
+pytestmark = pytest.mark.usefixtures("perfect_stand_in")
+
 TODAY = "2026-11-22"
 REQUEST = (f"Today is {TODAY}. I'm planning my daughter Maya's 8th birthday in Austin on 2026-11-28 for 12 guests, "
            "budget $400. She loves dinosaurs and painting. Please avoid peanuts.")

@@ -12,6 +12,9 @@ import pytest
 
 from tutorial_helpers.extraction import extract_request
 
+# these tests check the stand-in's reader and protocol: its seeded error profile is switched off
+pytestmark = pytest.mark.usefixtures("perfect_stand_in")
+
 TODAY = dt.date(2026, 11, 22)
 
 GROUPS: dict[str, list[str]] = {

@@ -246,10 +246,21 @@ class _Run:
         return text
 
     def parse(self, step: str, messages: list[dict[str, Any]], schema: type) -> Any:
-        with self.meter.agent(step):
-            resp = self.client.chat.completions.parse(model=self.model, messages=messages, response_format=schema,
-                                                      seed=self.seed)
+        """A structured call; ``None`` (with a note) when the answer does not parse or is a refusal."""
+        import openai
+        from pydantic import ValidationError
+
+        try:
+            with self.meter.agent(step):
+                resp = self.client.chat.completions.parse(model=self.model, messages=messages, response_format=schema,
+                                                          seed=self.seed)
+        except (openai.OpenAIError, ValidationError, ValueError) as exc:  # malformed JSON, a schema break
+            self.notes.append(f"The {step} step's answer did not parse ({type(exc).__name__}).")
+            self.steps.append(f"{step}: (nothing parsed)")
+            return None
         parsed = resp.choices[0].message.parsed
+        if parsed is None and resp.choices[0].message.refusal:
+            self.notes.append(f"The model refused the {step} step.")
         self.steps.append(f"{step}: {parsed.model_dump_json()[:200] if parsed is not None else '(nothing parsed)'}")
         return parsed
 
@@ -331,7 +342,7 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
         {"role": "system", "content": prompts.render(prompts.EXTRACTOR)},
         {"role": "user", "content": text},
     ], ExtractedRequest)
-    understood, merge_notes = merge_requests(request, extracted)
+    understood, merge_notes = merge_requests(request, extracted) if extracted is not None else (request, [])
     run.notes += merge_notes
     categories = plan_categories(understood)
     # 2. candidates from a prompt (no tools): the code keeps only ids the catalog holds

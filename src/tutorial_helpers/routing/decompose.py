@@ -1,17 +1,14 @@
 """Decomposition: split a birthday request into subtasks, each with a difficulty estimate.
 
-The planner's work is not uniformly hard. *Understanding* a request written with paraphrases
-("a dozen kids", "this coming Saturday", "no nuts please") needs a strong model; *looking up* gifts in
-the catalog, or *explaining* a plan that is already chosen, does not. A router (:mod:`.router`) uses the
+The planner's work is not uniformly hard. *Understanding* a request that states many constraints, some of
+them safety-critical ("no nuts please"), is where a misreading costs the most; *looking up* gifts in the
+catalog, or *explaining* a plan that is already chosen, is not. A router (:mod:`.router`) uses the
 difficulty computed here to send each subtask to the small or the large tier.
 
-Difficulty is computed from the request text alone, generically:
-
-* **paraphrase gaps**: the fields the full-understanding reading of the text finds and a lexical
-  reading (exact catalog words, digits, explicit dates) misses - compared with the shared extractor at
-  ``level="full"`` vs ``level="small"``. Each gap is a constraint a small model would lose;
-* **hard constraints**: how many of age, city, date, guests, budget, allergens and diet are set;
-* **safety-critical constraints**: allergens or dietary needs (a mistake there harms someone).
+Difficulty comes from the request text alone, with signals any system can compute before calling a
+model (:mod:`.signals`): how many constraints the text states, whether one is safety-critical
+(allergens, diet), negations, numbers in words, relative dates and length. Nothing here calls a model
+or the offline stand-in's reader.
 
 >>> import datetime as dt
 >>> d = decompose("Maya turns 8 in Austin this Saturday, a dozen kids, no nuts, $400", dt.date(2026, 11, 22))
@@ -24,18 +21,16 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from tutorial_helpers.domain import BirthdayRequest
+from tutorial_helpers.domain import CATEGORIES
+from tutorial_helpers.routing.signals import DEFAULT_WEIGHTS, TextSignals, difficulty_score, text_signals
 
-#: the request fields that are hard constraints (a plan that ignores one fails a check)
-HARD_FIELDS: tuple[str, ...] = ("recipient_age", "city", "date", "guests", "budget", "avoid_allergens", "dietary")
-#: the fields whose loss can hurt someone
-SAFETY_FIELDS: tuple[str, ...] = ("avoid_allergens", "dietary")
-#: fields compared between the full and the lexical reading (hard constraints plus what shapes the plan)
-COMPARED_FIELDS: tuple[str, ...] = (*HARD_FIELDS, "interests", "categories", "recipient_name")
+#: the constraint kinds that are hard constraints (a plan that ignores one fails a check)
+HARD_KINDS: tuple[str, ...] = ("age", "city", "date", "guests", "budget", "allergens", "dietary")
 
 Kind = Literal["understanding", "retrieval", "selection", "checking", "explanation"]
 
@@ -82,27 +77,25 @@ class Subtask(BaseModel):
 
 
 class Decomposition(BaseModel):
-    """A request split into subtasks, with the signals the difficulties came from.
+    """A request split into subtasks, with the text signals the difficulties came from.
 
     Attributes:
         text: the request text.
         today: the reference date.
         subtasks: in the order the team does them.
-        paraphrase_gaps: fields the full reading finds that the lexical reading misses.
-        hard_constraints: hard-constraint fields the full reading found.
-        safety_fields: safety-critical fields the full reading found.
-        lexical_request: the request as a lexical (small-tier) reading sees it.
-        full_request: the request as a full reading sees it.
+        signals: the text's features (:class:`~.signals.TextSignals` as a dict).
+        hard_constraints: the hard constraint kinds the text states.
+        safety_fields: the safety-critical kinds the text states (allergens, dietary).
+        score: the text's difficulty score (:func:`~.signals.difficulty_score`).
     """
 
     text: str
     today: dt.date
     subtasks: list[Subtask]
-    paraphrase_gaps: list[str] = Field(default_factory=list)
+    signals: dict[str, object] = Field(default_factory=dict)
     hard_constraints: list[str] = Field(default_factory=list)
     safety_fields: list[str] = Field(default_factory=list)
-    lexical_request: BirthdayRequest | None = None
-    full_request: BirthdayRequest | None = None
+    score: float = 0.0
 
     def by_name(self, name: str) -> Subtask:
         """The subtask called ``name`` (``KeyError`` if there is none)."""
@@ -124,55 +117,33 @@ class Decomposition(BaseModel):
         ]
 
 
-def _is_set(value: object) -> bool:
-    return value not in (None, [], "", ())
+_ONLY = re.compile(r"\b(?:just|only)\s+(?:an?\s+|the\s+)?(" + "|".join(CATEGORIES) + r")s?\b", re.I)
 
 
-def _field(req: BirthdayRequest | None, name: str) -> object:
-    return getattr(req, name, None) if req is not None else None
-
-
-def paraphrase_gaps(text: str, today: dt.date) -> tuple[list[str], BirthdayRequest | None, BirthdayRequest | None]:
-    """Fields that a full reading of ``text`` gets and a lexical reading misses or reads differently.
-
-    Args:
-        text: the request as a person wrote it.
-        today: reference date for relative dates.
-
-    Returns:
-        ``(gaps, lexical_request, full_request)``; ``gaps`` lists field names such as ``"guests"``
-        (e.g. "a dozen kids") or ``"avoid_allergens"`` ("nothing with nuts").
-    """
-    from tutorial_helpers.extraction import extract_request
-
-    full = extract_request(text, today, level="full").request
-    small = extract_request(text, today, level="small").request
-    gaps = []
-    for name in COMPARED_FIELDS:
-        f, s = _field(full, name), _field(small, name)
-        if not _is_set(f):
-            continue
-        same = sorted(f) == sorted(s or []) if isinstance(f, list) else f == s
-        if not same:
-            gaps.append(name)
-    return gaps, small, full
+def categories_in_text(text: str, sig: TextSignals) -> list[str]:
+    """The categories to find: those the text restricts the plan to ("just a gift"), else gift, cake and venue
+    when the text names a place (gift alone otherwise)."""
+    only = [m.group(1).lower() for m in _ONLY.finditer(text)]
+    if only:
+        return list(dict.fromkeys(only))
+    return ["gift", "cake", "venue"] if "city" in sig.constraints else ["gift"]
 
 
 def _clip(x: float) -> float:
     return round(min(1.0, max(0.0, x)), 3)
 
 
-def decompose(text: str, today: dt.date | str, categories: list[str] | None = None) -> Decomposition:
-    """Split a birthday request into subtasks with a difficulty per subtask.
+def decompose(text: str, today: dt.date | str, categories: list[str] | None = None,
+              weights: dict[str, float] | None = None) -> Decomposition:
+    """Split a birthday request into subtasks with a difficulty per subtask, from text signals only.
 
-    Subtasks: ``understand_request``; one ``find_<category>`` per category the plan needs (gift, and
-    with a known city cake and venue, or the categories the user restricted the plan to);
-    ``choose_plan``; ``check_constraints``; ``explain_plan``.
+    Subtasks: ``understand_request``; one ``find_<category>`` per category the plan needs
+    (:func:`categories_in_text`); ``choose_plan``; ``check_constraints``; ``explain_plan``.
 
-    Difficulty (0..1), per kind:
+    Difficulty (0..1), per kind, with ``score`` = :func:`~.signals.difficulty_score` of the text and
+    ``hard`` = the number of hard constraints the text states:
 
-    * understanding: ``0.1 + 0.4 * (a hard constraint is paraphrased) + 0.15 * min(other gaps, 2)
-      + 0.1 * safety + 0.02 * hard`` - one paraphrased hard constraint is enough to need a strong reader;
+    * understanding: ``score`` - every stated constraint is one more thing to misread;
     * retrieval: ``0.15 + 0.02 * hard`` - a lookup with the constraints as filters;
     * selection: ``0.2 + 0.04 * hard`` - options are already valid; the budget makes it combinatorial;
     * checking: ``0.2 + 0.05 * hard + 0.25 * safety`` - the critic guards allergens and diets;
@@ -181,32 +152,29 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
     Args:
         text: the request as a person wrote it.
         today: the reference date (``date`` or ``"YYYY-MM-DD"``).
-        categories: override the categories to find (default: from the request).
+        categories: override the categories to find (default: from the text).
+        weights: weights of :func:`~.signals.difficulty_score` (default: :data:`~.signals.DEFAULT_WEIGHTS`).
 
     Returns:
         A :class:`Decomposition`.
     """
-    from tutorial_helpers.planning.reference import required_categories
-
     day = dt.date.fromisoformat(today) if isinstance(today, str) else today
-    gaps, small, full = paraphrase_gaps(text, day)
-    best = full or small
-    hard = [f for f in HARD_FIELDS if _is_set(_field(best, f))]
-    safety = [f for f in SAFETY_FIELDS if _is_set(_field(best, f))]
-    hard_gaps = [g for g in gaps if g in HARD_FIELDS]
-    n_gaps, n_hard, is_safety = len(gaps), len(hard), bool(safety)
-    cats = categories or (required_categories(best) if best is not None else ["gift"])
+    sig = text_signals(text)
+    score = difficulty_score(sig, weights or DEFAULT_WEIGHTS)
+    hard = [k for k in sig.constraints if k in HARD_KINDS]
+    safety = [k for k in sig.constraints if k in ("allergens", "dietary")]
+    n_hard, is_safety = len(hard), bool(safety)
+    cats = categories or categories_in_text(text, sig)
 
-    gap_signal = [f"paraphrased: {', '.join(gaps)}"] if gaps else ["no paraphrase gap"]
-    hard_signal = [f"{n_hard} hard constraints"]
+    hard_signal = [f"{n_hard} hard constraints stated"]
     safety_signal = [f"safety-critical: {', '.join(safety)}"] if safety else []
+    wording = [f"{name} {n}" for name, n in (("negations", sig.negations), ("numbers in words", sig.number_words),
+                                              ("relative dates", sig.relative_dates)) if n]
 
     subtasks = [Subtask(
         name="understand_request", kind="understanding", agent="extractor",
         description="Understand the birthday request: extract age, city, date, guests, budget, allergens, diet.",
-        difficulty=_clip(0.1 + 0.4 * bool(hard_gaps) + 0.15 * min(n_gaps - bool(hard_gaps), 2) + 0.1 * is_safety
-                         + 0.02 * n_hard),
-        safety_critical=is_safety, signals=gap_signal + hard_signal + safety_signal, text=text,
+        difficulty=_clip(score), safety_critical=is_safety, signals=hard_signal + safety_signal + wording, text=text,
     )]
     for c in cats:
         subtasks.append(Subtask(
@@ -233,5 +201,5 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
             difficulty=0.1, signals=["describes a finished plan"], text=text,
         ),
     ]
-    return Decomposition(text=text, today=day, subtasks=subtasks, paraphrase_gaps=gaps, hard_constraints=hard,
-                         safety_fields=safety, lexical_request=small, full_request=full)
+    return Decomposition(text=text, today=day, subtasks=subtasks, signals=sig.as_dict(), hard_constraints=hard,
+                         safety_fields=safety, score=score)

@@ -1,16 +1,19 @@
 """The routed planner: the native agent team, with each agent's model chosen by a router.
 
-:class:`RoutedPlanner` is :class:`~tutorial_helpers.planning.native.NativeTeam` with two changes:
+:class:`RoutedPlanner` is :class:`~tutorial_helpers.planning.native.NativeTeam` with three changes:
 
-1. **per-agent tiers**: the request is decomposed (:func:`~.decompose.decompose`), the router decides a
-   tier per subtask, and each agent calls the small or the large model accordingly (the native planner's
-   ``model_for_agent`` hook);
-2. **the model does the understanding**: the request the team plans for is the lexical reading of the
-   text (what a program reads without a model: digits, exact words, explicit dates) completed by the
-   extractor agent's reading. So the tier of the extractor matters: a small model that misses "a dozen
-   kids" or "nothing with nuts" plans for the wrong party, and the evaluation sees it. (The production
-   front door :func:`tutorial_helpers.planners.plan_text` also runs the full rule-based extractor first,
-   which would hide that difference; this lesson measures the models, so it does not.)
+1. **per-agent tiers**: the request is decomposed (:func:`~.decompose.decompose`, from text signals), the
+   router decides a tier per subtask, and each agent calls the small or the large model accordingly (the
+   native planner's ``model_for_agent`` hook);
+2. **the model does the understanding**: the request the team plans for is the extractor agent's
+   structured reading of the text (:func:`request_from_reading`), with no rule-based reading behind it.
+   So the extractor's tier matters: a model that misreads the budget plans for the wrong party, and the
+   evaluation (against the scenario's facts) sees it. A reading that fails to parse is retried once with
+   another seed. (The production front door :func:`tutorial_helpers.planners.plan_text` also runs the
+   rule-based extractor first, which would hide the difference; this lesson measures the models.)
+3. **escalation** with a :class:`~.router.CascadeRouter`: a reading that fails
+   :func:`~.signals.check_extraction` is re-done on large; a plan that breaks a constraint before the
+   guardrail, or an agent whose answer code had to replace, sends the team again on large.
 
 The guardrail still has the last word, against the request as understood.
 """
@@ -32,9 +35,10 @@ from tutorial_helpers.frameworks.common import ExtractedRequest
 from tutorial_helpers.planning.native import NativeTeam
 from tutorial_helpers.routing.decompose import Decomposition, decompose
 from tutorial_helpers.routing.router import Router, TierName, agent_tiers, route_all
+from tutorial_helpers.routing.signals import check_extraction
 
-#: hard fields the extractor's reading fills in when the lexical reading missed them
-FILLED_FIELDS: tuple[str, ...] = ("recipient_age", "city", "guests", "budget")
+#: scalar fields taken from the extractor's reading when they validate
+SCALAR_FIELDS: tuple[str, ...] = ("recipient_name", "recipient_age", "city", "guests", "budget")
 
 
 @dataclass
@@ -66,6 +70,9 @@ class RoutedPlan:
         calls: every model call (router calls included).
         wall_s: seconds for the whole run.
         error: set when planning failed.
+        raw_plan: the team's plan before the guardrail (``None`` when no team ran).
+        fallback: code replaced a model answer (a failed parse, an invented id dropped, ...).
+        escalations: what a cascade escalated, and why.
     """
 
     plan: BirthdayPlan | None
@@ -76,52 +83,51 @@ class RoutedPlan:
     calls: list[CallRecord] = field(default_factory=list)
     wall_s: float = 0.0
     error: str | None = None
+    raw_plan: BirthdayPlan | None = None
+    fallback: bool = False
+    escalations: list[str] = field(default_factory=list)
 
 
-def understood_request(lexical: BirthdayRequest, got: ExtractedRequest) -> BirthdayRequest:
-    """The lexical reading completed by a model's reading of the same text.
+def request_from_reading(got: ExtractedRequest, today: dt.date) -> BirthdayRequest:
+    """The request a model's structured reading describes, keeping only the values that validate.
 
-    The model fills what the lexical reading missed (age, city, guests, budget, date), adds allergens
-    and diets (never removes one), and fills interests, dislikes and the name when they are empty.
-    Values the model gets wrong (an unknown allergen, an invalid date) are ignored.
+    Allergens, diets and interests outside the catalog's vocabulary are dropped; a date that is not ISO
+    (or is in the past), an age or guest count out of range, is left unknown rather than guessed.
 
     Args:
-        lexical: the request from ``extract_request(text, today, level="small")``.
-        got: the extractor agent's structured reading.
+        got: the extractor agent's reading.
+        today: the reference date.
 
     Returns:
-        A validated :class:`~tutorial_helpers.domain.BirthdayRequest` (``lexical`` when the model's values
-        do not validate).
+        A validated :class:`~tutorial_helpers.domain.BirthdayRequest`.
     """
-    update: dict[str, Any] = {}
-    for name in FILLED_FIELDS:
+    fields: dict[str, Any] = {}
+    for name in SCALAR_FIELDS:
         value = getattr(got, name)
-        if getattr(lexical, name) in (None, "") and value not in (None, ""):
-            update[name] = value
-    if lexical.date is None and got.date:
+        if value not in (None, ""):
+            fields[name] = value
+    if got.date:
         try:
-            update["date"] = dt.date.fromisoformat(got.date)
+            fields["date"] = dt.date.fromisoformat(got.date)
         except ValueError:
             pass
-    allergens = sorted(set(lexical.avoid_allergens) | {a for a in map(str.lower, got.avoid_allergens) if a in ALLERGENS})
-    diets = sorted(set(lexical.dietary) | {d for d in map(str.lower, got.dietary) if d in DIET_TAGS})
-    if allergens != sorted(lexical.avoid_allergens):
-        update["avoid_allergens"] = allergens
-    if diets != sorted(lexical.dietary):
-        update["dietary"] = diets
-    interests = [i for i in map(str.lower, got.interests) if i in INTERESTS]
-    if not lexical.interests and interests:
-        update["interests"] = interests
-    if not lexical.dislikes and got.dislikes:
-        update["dislikes"] = [d.lower() for d in got.dislikes][:10]
-    if not lexical.recipient_name and got.recipient_name:
-        update["recipient_name"] = got.recipient_name[:60]
-    if not update:
-        return lexical
-    try:
-        return BirthdayRequest.model_validate({**lexical.model_dump(), **update, "today": lexical.today})
-    except ValidationError:
-        return lexical
+    fields["avoid_allergens"] = sorted({a for a in map(str.lower, got.avoid_allergens) if a in ALLERGENS})
+    fields["dietary"] = sorted({d for d in map(str.lower, got.dietary) if d in DIET_TAGS})
+    fields["interests"] = [i for i in map(str.lower, got.interests) if i in INTERESTS]
+    fields["dislikes"] = [d.lower() for d in got.dislikes][:10]
+    good: dict[str, Any] = {}
+    for name, value in fields.items():  # one invalid value must not lose the others
+        try:
+            BirthdayRequest.model_validate({name: value, "today": today})
+        except ValidationError:
+            continue
+        good[name] = value
+    return BirthdayRequest.model_validate({**good, "today": today})
+
+
+def _fallback(warnings: list[str]) -> bool:
+    """Did code replace a model answer? (the native team's warnings say "used ..." or "ignored")."""
+    return any(("used " in w or "ignored" in w or "took the top" in w) for w in warnings)
 
 
 class RoutedPlanner(NativeTeam):
@@ -152,6 +158,7 @@ class RoutedPlanner(NativeTeam):
         self.router = router
         self.tiers: dict[str, TierName] = {}
         self.calls: list[CallRecord] = []
+        self.escalations: list[str] = []
         self._understood: BirthdayRequest | None = None
 
     def _model_for(self, agent: str) -> str:
@@ -165,23 +172,41 @@ class RoutedPlanner(NativeTeam):
                                      getattr(usage, "completion_tokens", 0) or 0, round(wall, 4)))
 
     def extract(self, text: str, request: BirthdayRequest) -> BirthdayRequest:
-        """The extractor agent: the lexical reading completed by the model's reading (see :func:`understood_request`)."""
-        if self._understood is not None:
-            return self._understood
-        today = request.today.isoformat() if request.today else "unknown"
-        try:
-            got = self._parse("extractor", [
-                {"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=today)},
-                {"role": "user", "content": text},
-            ], ExtractedRequest)
-        except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
-            self.warnings.append(f"The extractor failed ({type(exc).__name__}); used the lexical reading.")
-            return request
-        self._log("extractor", "extracted", json.dumps(got.model_dump(exclude_defaults=True)))
-        return understood_request(request, got)
+        """The extractor agent's reading, already obtained by :meth:`understand` (the team does not re-read)."""
+        return self._understood if self._understood is not None else request
+
+    def read(self, text: str, day: dt.date) -> ExtractedRequest | None:
+        """One extractor call on its routed tier; a reading that does not parse is retried once with another seed."""
+        for attempt in range(2):
+            seed = self.seed
+            self.seed = seed + attempt * 7919
+            try:
+                got = self._parse("extractor", [
+                    {"role": "system", "content": prompts.EXTRACTOR.format(today=day.isoformat())},
+                    {"role": "user", "content": text},
+                ], ExtractedRequest)
+            except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
+                self.warnings.append(f"The extractor's reading did not parse ({type(exc).__name__}).")
+                continue
+            finally:
+                self.seed = seed
+            self._log("extractor", "extracted", json.dumps(got.model_dump(exclude_defaults=True)))
+            return got
+        return None
+
+    def understand(self, text: str, day: dt.date) -> ExtractedRequest | None:
+        """The extractor's reading; with a cascade router, checked and re-done on large when the check fails."""
+        got = self.read(text, day)
+        if getattr(self.router, "escalate", False) and self.tiers.get("extractor") == "small":
+            problems = (getattr(self.router, "check", None) or check_extraction)(text, got)
+            if problems:
+                self.escalations.append(f"extractor -> large: {problems[0]}")
+                self.tiers["extractor"] = "large"
+                got = self.read(text, day)
+        return got
 
     def plan(self, text: str, today: dt.date | str) -> RoutedPlan:
-        """Decompose, route, understand, pre-check, run the team, guard.
+        """Decompose, route, understand, pre-check, run the team, (escalate,) guard.
 
         Args:
             text: the request as a person wrote it.
@@ -190,9 +215,8 @@ class RoutedPlanner(NativeTeam):
         Returns:
             A :class:`RoutedPlan` (``plan`` is ``None`` and ``error`` set when the text cannot be used).
         """
-        from tutorial_helpers.extraction import extract_request
-        from tutorial_helpers.planning.guardrail import guard
-        from tutorial_helpers.planning.reference import check_feasibility
+        from tutorial_helpers.planning.guardrail import guard, validate_plan
+        from tutorial_helpers.planning.reference import check_feasibility, supported_city
 
         t0 = time.perf_counter()
         day = dt.date.fromisoformat(today) if isinstance(today, str) else today
@@ -204,21 +228,35 @@ class RoutedPlanner(NativeTeam):
             self.calls.append(CallRecord("router", r["model"], r["prompt_tokens"], r["completion_tokens"],
                                          round(r["wall_s"], 4)))
         out = RoutedPlan(plan=None, request=None, decomposition=d, decisions=decisions, tiers=dict(self.tiers))
-        lexical = extract_request(text, day, level="small")
-        if lexical.request is None:
-            out.error = lexical.problems[0] if lexical.problems else "The request could not be read."
+        got = self.understand(text, day)
+        if got is None:
+            out.error = "The extractor's reading of the request did not parse."
         else:
-            request = self.extract(text, lexical.request)
+            request = request_from_reading(got, day)
             self._understood = request
             out.request = request
-            reasons = check_feasibility(request, self.catalog, unknown_city=lexical.unknown_city)
+            unknown = got.city if got.city and not supported_city(got.city) else None
+            reasons = check_feasibility(request, self.catalog, unknown_city=unknown)
             if reasons:
                 out.plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
             else:
                 run = self.run(text, request)
+                cascade = getattr(self.router, "escalate", False) and getattr(self.router, "check_plan", False)
+                if cascade and "small" in self.tiers.values():
+                    broken = validate_plan(run.plan, request, self.catalog)
+                    if broken or _fallback(self.warnings):
+                        why = broken[0].detail if broken else next(w for w in self.warnings if _fallback([w]))
+                        self.escalations.append(f"team -> large: {why}")
+                        self.tiers = dict.fromkeys(self.tiers, "large")
+                        self.warnings, self.trace = [], []
+                        run = self.run(text, request)
+                out.raw_plan = run.plan
+                out.fallback = _fallback(self.warnings)
                 out.plan = guard(run.plan, request, self.catalog)
                 if out.plan.feasible is False and not out.plan.reasons:
                     out.plan.reasons = ["The planner could not produce a plan that meets every constraint."]
+        out.tiers = dict(self.tiers)
+        out.escalations = list(self.escalations)
         out.calls = list(self.calls)
         out.wall_s = round(time.perf_counter() - t0, 4)
         return out

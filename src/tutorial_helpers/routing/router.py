@@ -5,14 +5,22 @@ Every router has one method, ``route(subtask) -> "small" | "large"``:
 * :class:`AlwaysSmall` / :class:`AlwaysLarge`: the two baselines (cheapest, safest);
 * :class:`RuleRouter`: a difficulty threshold plus two rules - lookups, selection among validated
   options and explanations go to small; paraphrased understanding and safety-critical checking go to large;
-* :class:`LLMRouter`: asks the small model with the ROUTER prompt (:data:`tutorial_helpers.prompts.ROUTER`).
+* :class:`LLMRouter`: asks the small model with the ROUTER prompt (:data:`tutorial_helpers.prompts.ROUTER`);
+* :class:`CascadeRouter`: starts every subtask on a base router's tier (default: small) and lets the
+  :class:`~.planner.RoutedPlanner` *escalate*: the extractor's reading is checked
+  (:func:`~.signals.check_extraction`) and re-done on large when the check fails, and the whole team is
+  re-run on large when the guardrail finds the plan broken or an agent failed.
+
+Every router decides from what a real system has before the answer: the text's signals
+(:mod:`.signals`), the subtask's kind, or a cheap tier's output that failed a check. None calls the
+offline stand-in's reader.
 
 :func:`agent_tiers` turns a router's decisions on a :class:`~.decompose.Decomposition` into one tier per
 agent of the native team (an agent that does several subtasks takes the largest tier any of them needs).
 
 >>> import datetime as dt
 >>> from tutorial_helpers.routing.decompose import decompose
->>> d = decompose("Maya turns 8 in Austin this Saturday, a dozen kids, $400", dt.date(2026, 11, 22))
+>>> d = decompose("Maya turns 8 in Austin this Saturday, a dozen kids, no nuts, $400", dt.date(2026, 11, 22))
 >>> RuleRouter().route(d.by_name("understand_request")), RuleRouter().route(d.by_name("find_gift"))
 ('large', 'small')
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from tutorial_helpers.routing.decompose import Decomposition, Subtask
@@ -96,6 +105,35 @@ class RuleRouter:
             return f"safety-critical {subtask.kind} goes to large"
         cmp = ">=" if subtask.difficulty >= self.threshold else "<"
         return f"difficulty {subtask.difficulty:.2f} {cmp} threshold {self.threshold:g}"
+
+
+class CascadeRouter:
+    """Start cheap, check, escalate: the cascade of FrugalGPT (Chen et al., 2023), on the agent team.
+
+    ``route`` gives each subtask the ``base`` router's tier (default :class:`AlwaysSmall`); the
+    :class:`~.planner.RoutedPlanner` sees ``escalate = True`` and then (1) checks the extractor's reading
+    against the text and re-runs it on large when the check fails, and (2) re-runs the team on large when
+    the plan the guardrail receives breaks a constraint or an agent's answer failed to parse.
+
+    Args:
+        base: the router that decides the first try's tiers.
+        check_plan: also escalate on a broken plan (step 2), not only on a failed reading.
+        check: ``check(text, reading) -> list of problems`` for step 1 (default
+            :func:`~.signals.check_extraction`); a non-empty list escalates.
+    """
+
+    escalate = True
+
+    def __init__(self, base: Router | None = None, check_plan: bool = True,
+                 check: Callable[[str, Any], list[str]] | None = None) -> None:
+        self.base = base if base is not None else AlwaysSmall()
+        self.check_plan = check_plan
+        self.check = check
+        self.name = "cascade" if base is None else f"cascade ({self.base.name})"
+
+    def route(self, subtask: Subtask) -> TierName:
+        """The base router's tier (the first, cheap try)."""
+        return self.base.route(subtask)
 
 
 def parse_tier(answer: str, default: TierName = "large") -> TierName:

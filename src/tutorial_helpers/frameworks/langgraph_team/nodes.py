@@ -66,7 +66,12 @@ RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
 #: the categories that get their own specialist agent; the others go straight to the coordinator
 SPECIALISTS = common.SPECIALIST_CATEGORIES
 #: errors of a model call that make a node fall back to its deterministic equivalent
-MODEL_ERRORS = (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError, KeyError, TypeError)
+try:  # a structured answer the model refused (``message.refusal``, as OpenAI sends it)
+    from langchain_openai.chat_models.base import OpenAIRefusalError
+except ImportError:  # pragma: no cover - older langchain-openai
+    OpenAIRefusalError = ValueError  # type: ignore[assignment,misc]
+MODEL_ERRORS = (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError, KeyError, TypeError,
+                OpenAIRefusalError)
 #: feedback labels of the shared extractor that ask for a cheaper plan / another gift
 CHEAPER = {"too_expensive", "cheaper"}
 OTHER_GIFT = {"already_has", "different_gift"}

@@ -6,7 +6,10 @@
 3. **Answer**: fill the ``response_format`` schema (:mod:`.schema_fill`) or write the text of the
    role the system prompt gives (:mod:`.roles`). Every item named is grounded (:mod:`.grounding`).
 
-Same input, same output: there is no randomness anywhere.
+Then the tier's declared error profile (:mod:`.profile`) may alter what was understood and what is
+answered; the errors that fired are listed in ``Reply.errors``.
+
+Same input, same output: the errors are seeded draws keyed on the request's content, not randomness.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 from typing import Any
 
 from tutorial_helpers.llm.offline import grounding as g
+from tutorial_helpers.llm.offline.profile import Draws, apply_to_context, apply_to_reply
 from tutorial_helpers.llm.offline.protocol import ChatRequest, Reply
 from tutorial_helpers.llm.offline.roles import detect_role, write
 from tutorial_helpers.llm.offline.schema_fill import fill_schema, item_fields
@@ -37,26 +41,38 @@ def respond(request: ChatRequest, tier: Tier) -> Reply:
 
     Args:
         request: the validated chat request.
-        tier: the model tier (its ``level`` sets how much the model understands).
+        tier: the model tier (its error profile says how often it errs; see :mod:`.profile`).
 
     Returns:
-        The reply: tool calls, or text (JSON text with a ``response_format``).
+        The reply: tool calls, or text (JSON text with a ``response_format``); ``errors`` names the
+        simulated errors that fired.
     """
     system_text = "\n".join(m.text() for m in request.messages if m.role in ("system", "developer"))
     role = detect_role(system_text)
     ctx = read_conversation(request, tier.level, role)
     meta = today_meta(ctx)
+    ctx.model = tier.name
+    draws = Draws(request, tier.name, role)
+    apply_to_context(ctx, draws)
+    reply = apply_to_reply(_answer(request, ctx, role), request, ctx, draws)
+    reply.errors = draws.done()
+    reply.meta = {**meta, **reply.meta}
+    return reply
+
+
+def _answer(request: ChatRequest, ctx: Context, role: str) -> Reply:
+    """What the model answers from what it understood (before the answer-side errors)."""
     parallel = request.parallel_tool_calls is not False
     calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role)
     if calls:
-        return Reply(tool_calls=calls, finish_reason="tool_calls", meta=meta)
+        return Reply(tool_calls=calls, finish_reason="tool_calls")
     rf = request.response_format or {}
     if rf.get("type") == "json_schema":
         schema = (rf.get("json_schema") or {}).get("schema") or {"type": "object"}
-        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False), meta=meta)
+        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False))
     if rf.get("type") == "json_object":
-        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False), meta=meta)
-    return Reply(content=write(role, ctx), meta=meta)
+        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False))
+    return Reply(content=write(role, ctx))
 
 
 def today_meta(ctx: Context) -> dict[str, Any]:

@@ -147,6 +147,10 @@ class Reply:
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
     #: what the stand-in says about itself (``today``, ``today_source``): the ``offline`` field of the body
     meta: dict[str, Any] = field(default_factory=dict)
+    #: simulated errors of the tier's error profile that fired (see :mod:`.profile`)
+    errors: list[str] = field(default_factory=list)
+    #: a refusal of a structured call, sent as OpenAI does: ``message.refusal`` set, ``content`` null
+    refusal: str | None = None
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
@@ -176,7 +180,8 @@ def usage_body(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
 def completion_body(cid: str, model: str, reply: Reply, prompt_tokens: int, completion_tokens: int,
                     created: int | None = None) -> dict[str, Any]:
     """The JSON body of a non-streaming chat completion."""
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content, "refusal": None}
+    message: dict[str, Any] = {"role": "assistant", "content": None if reply.refusal else reply.content,
+                               "refusal": reply.refusal}
     if reply.tool_calls:
         ids = tool_call_ids(cid, len(reply.tool_calls))
         message["tool_calls"] = [

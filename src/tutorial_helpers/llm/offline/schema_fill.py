@@ -164,7 +164,7 @@ class SchemaFiller:
         if n in ("provider",):
             return "offline"
         if n in ("model",):
-            return "offline-large" if self.ctx.level == "full" else "offline-small"
+            return self.ctx.model or "offline-large"
         if n in ("time",):
             return "14:00"
         if n in ("what",):

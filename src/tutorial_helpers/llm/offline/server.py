@@ -62,7 +62,7 @@ def _error(status: int, message: str, type_: str = "invalid_request_error", para
 def _model_card(name: str) -> dict[str, Any]:
     t = TIERS[name]
     return {"id": name, "object": "model", "created": CREATED, "owned_by": "tutorial-offline",
-            "description": f"{DESCRIPTION} Tier '{t.level}': about {t.latency_base_s:g} s a call, "
+            "description": f"{DESCRIPTION} Tier '{t.name}' (error profile: tutorial_helpers.llm.offline.profile): about {t.latency_base_s:g} s a call, "
                            f"${t.price_in_per_mtok:g}/${t.price_out_per_mtok:g} per 1M input/output tokens."}
 
 
@@ -175,7 +175,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         if fault == "malformed_json" and structured and reply.content:
             reply = Reply(content=_break_json(reply.content), tool_calls=reply.tool_calls,
                           finish_reason=reply.finish_reason, meta=reply.meta)
-        meta_headers = {"x-offline-model": "true"}
+        meta_headers = {"x-offline-model": "true", "x-offline-errors": ",".join(reply.errors)}
         if reply.meta.get("today_source"):
             meta_headers["x-offline-today-source"] = str(reply.meta["today_source"])
 
@@ -210,6 +210,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         if delay > 0:
             await asyncio.sleep(delay)
         body = completion_body(cid, model_name, reply, prompt_tokens, completion_tokens, created)
+        body["offline_profile"] = {"model": tier.name, "errors": list(reply.errors)}  # clients keep extra fields
         text = json.dumps(body, ensure_ascii=False)
         if fault == "malformed_json" and not structured:
             return Response(_break_json(text), status_code=200, media_type="application/json")

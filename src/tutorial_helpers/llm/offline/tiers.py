@@ -1,11 +1,15 @@
-"""Tier profiles of the offline model: simulated latency, price and capability.
+"""Tier profiles of the offline model: simulated latency and price.
 
 Two tiers make routing and fan-out lessons measure something real:
 
 * ``offline-small``: fast (about 0.05 s a call) and cheap (like a mini model: 0.15 / 0.60 USD per
-  million input / output tokens); lexical understanding only, first acceptable choice.
+  million input / output tokens);
 * ``offline-large``: slower (about 0.4 s a call plus a little per output token) and pricier (2.50 /
-  10.00 USD per million tokens); full understanding and budget optimisation.
+  10.00 USD per million tokens).
+
+Both read the conversation with the same reader. How often each one errs (misreads a constraint,
+invents an item id, slips in a total, breaks tool arguments, ...) is its declared, seeded error profile
+in :mod:`tutorial_helpers.llm.offline.profile`, not a weaker reader written into the code.
 
 Latency is multiplied by a scale: ``latency_scale`` of :func:`~tutorial_helpers.llm.offline.start_server`
 or the environment variable ``TUTORIAL_OFFLINE_LATENCY_SCALE`` (tests use 0).
@@ -32,7 +36,8 @@ class Tier:
         latency_per_token_s: extra seconds per output token, before scaling.
         price_in_per_mtok: USD per million prompt tokens.
         price_out_per_mtok: USD per million completion tokens.
-        level: "small" (lexical, first fit) or "full" (paraphrases, optimisation).
+        level: the reader's level: "full" for both shipped tiers (paraphrases, optimisation); "small"
+            (lexical reading, first fit) is kept for experiments with a tier made weak by construction.
     """
 
     name: str
@@ -52,7 +57,7 @@ class Tier:
 
 
 TIERS: dict[str, Tier] = {
-    "offline-small": Tier("offline-small", 0.05, 0.0001, 0.15, 0.60, "small"),
+    "offline-small": Tier("offline-small", 0.05, 0.0001, 0.15, 0.60, "full"),
     "offline-large": Tier("offline-large", 0.40, 0.001, 2.50, 10.00, "full"),
 }
 

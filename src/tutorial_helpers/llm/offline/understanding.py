@@ -79,6 +79,8 @@ class Context:
     message_ids: list[str] = field(default_factory=list)
     #: "conversation" when a message said what day it is, "wall-clock" when the model assumed it
     today_source: str = "conversation"
+    #: the model name that answers (set by the brain)
+    model: str = ""
 
     def item(self, item_id: str) -> CatalogItem | None:
         """The catalog item with this id (or an item a tool returned that the catalog lacks), or ``None``."""
