@@ -160,7 +160,7 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
 def _progress_bar(total: int, enabled: bool) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, disable=not enabled or total < 8, file=sys.stderr, unit="conv", leave=False)
+    return tqdm(total=total, disable=not enabled or total < 8 or not sys.stderr.isatty(), file=sys.stderr, unit="conv", leave=False)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

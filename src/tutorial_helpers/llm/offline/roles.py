@@ -9,6 +9,7 @@ only ever come from :mod:`.grounding`.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tutorial_helpers.domain import BirthdayPlan, PlanItem
 from tutorial_helpers.llm.offline import grounding as g
