@@ -82,6 +82,22 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         }
         for nb in ("10_ag2.ipynb", "11_langgraph.ipynb", "12_crewai.ipynb", "13_adk.ipynb")
     },
+    "06_conversational_recommendation.ipynb": {
+        "rejection_shown": lambda v: v is True,
+        "strategy_reflections": lambda v: v >= 1,
+        "llm_only_grounded_rate": lambda v: v < 1.0,
+        "llm_only_accepted_invalid": lambda v: v > 0,
+        "macrs_success_rate": lambda v: v >= 0.8,
+        "macrs_mean_turns": lambda v: v <= 5,
+        "macrs_accepted_invalid": lambda v: v == 0,
+        "macrs_grounded_rate": lambda v: v == 1.0,
+        "grounded_accepted_invalid_max": lambda v: v == 0,
+        "grounded_min_grounded_rate": lambda v: v == 1.0,
+        "macrs_minus_no_reflection": lambda v: v > 0,
+        "macrs_calls_over_form_filler": lambda v: v > 1,
+        "ablations": lambda v: v >= 4,
+        "ablation_accepted_invalid_max": lambda v: v == 0,
+    },
     "14_framework_comparison.ipynb": {
         "frameworks_compared": lambda v: v >= 6,
         "min_pass_rate": lambda v: v >= 0.9,

@@ -230,12 +230,12 @@ class UserSimulator:
                     "allergens": self._pick((f"{nm} won't work: we have to avoid {' and '.join(f.avoid_allergens) or 'that'}.",
                                              f"Someone is allergic to {' and '.join(sorted(constraints.avoid_allergens))}, so not {nm}.")),
                     "dietary": f"{nm} isn't {' and '.join(f.dietary)}, and we need that.",
-                    "age": self._pick((f"{nm} isn't right for a {f.recipient_age}-year-old.", f"{she}'s {f.recipient_age}, {nm} doesn't fit that age.")),
+                    "age": self._pick((f"{nm} isn't right for a {f.recipient_age}-year-old.", f"{she}'s {f.recipient_age}, so {nm} doesn't fit.")),
                     "city": self._pick((f"{nm} isn't in {f.city}; we're in {f.city}.", f"We need something in {f.city}, not elsewhere.")),
                     "date": f"{nm} doesn't work for the party date ({f.date.isoformat() if f.date else 'our date'}).",
                     "capacity": f"{nm} is too small for {f.guests} people.",
-                    "interests": self._pick((f"{she}'s not really into that; {she} loves {' and '.join(f.interests)}.",
-                                             f"Hmm, {she} would prefer something with {' or '.join(f.interests)}.")),
+                    "interests": self._pick((f"{she}'s not really into that; {self.she} loves {' and '.join(f.interests)}.",
+                                             f"{she} would prefer something with {' or '.join(f.interests)}.")),
                 }[check]
                 out.append((check, reason))
         have = {p.category for p in plan.items}

@@ -80,6 +80,13 @@ class WorkingMemory:
     rejected_ids: list[str] = field(default_factory=list)
     last_plan: BirthdayPlan | None = None
     feedback: list[str] = field(default_factory=list)
+    ask_counts: dict[str, int] = field(default_factory=dict)
+
+    def missing(self) -> list[str]:
+        """What the profile still lacks, minus what we asked twice in vain (the user does not care about it)."""
+        if self.profile is None:
+            return []
+        return [f for f in missing_fields(self.profile, self.asked_allergies()) if self.ask_counts.get(f, 0) < 2]
 
     def asked_allergies(self) -> bool:
         """Whether we already asked about allergies or diets (the profile cannot say "none")."""

@@ -122,6 +122,12 @@ async def grounded_recommendation(llm: AgentLLM, mem: WorkingMemory, request: Bi
         plan = assemble_plan(request, candidates, catalog)  # the reference optimiser over the same options
     plan = guard(plan, request, catalog)
     if not plan.feasible or plan.violations or not plan.items:
+        # the model's shortlist could not be repaired: the reference optimiser over the catalog's best matches
+        pool = {c: [i for i in items if i.id not in mem.rejected_ids]
+                for c, items in ground_candidates(request, [], catalog, cats).items()}
+        plan = guard(assemble_plan(request, pool, catalog), request, catalog)
+        plan.warnings.append("fallback: the reference optimiser replaced the selection")
+    if not plan.feasible or plan.violations or not plan.items:
         return "I could not find catalog items that meet everything yet. Could you tell me more?", None, n_tools
     return plan_text(plan, request.recipient_name), plan, n_tools
 
@@ -294,7 +300,7 @@ class MACRS(ConversationalRecommender):
             await self.reflect_information()
         if label == "REJECT" and self.strategy_reflection:
             await self.reflect_strategy(user_text)
-        missing = missing_fields(mem.profile, mem.asked_allergies()) if mem.profile is not None else []
+        missing = mem.missing()
         s = mem.suggestions
         jobs = [self.ask(missing, s.for_asker), self.chitchat(s.for_chitchat) if self.use_chitchat else _none(), self.recommend()]
         ask_text, chit_text, (rec_text, plan) = await asyncio.gather(*jobs)
@@ -314,6 +320,8 @@ class MACRS(ConversationalRecommender):
         if act == "recommend" and plan is None:  # never show a recommendation that is not grounded and checked
             act, why = "ask", why + " (no valid plan yet, so we ask)"
         text = mem.candidates[act]
+        if act == "ask" and missing:
+            mem.ask_counts[missing[0]] = mem.ask_counts.get(missing[0], 0) + 1
         return AssistantTurn(act, text, plan if act == "recommend" else None, {
             "candidates": dict(mem.candidates), "reasoning": reasoning, "justification": why, "feedback_label": label,
             "suggestions": vars(mem.suggestions).copy(), "missing": missing})
@@ -367,8 +375,9 @@ class FormFiller(ConversationalRecommender):
     async def _respond(self, user_text: str) -> AssistantTurn:
         await self.reflect_information()
         request = self.mem.request()
-        missing = missing_fields(request, self.mem.asked_allergies())
+        missing = self.mem.missing()
         if missing:
+            self.mem.ask_counts[missing[0]] = self.mem.ask_counts.get(missing[0], 0) + 1
             return AssistantTurn("ask", await self.ask(missing[:1]), None, {"missing": missing})
         text, plan, _ = await grounded_recommendation(self.llm, self.mem, request)
         return AssistantTurn("recommend" if plan else "ask", text, plan, {})
