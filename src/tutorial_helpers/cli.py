@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--json", action="store_true", help="print the metrics JSON")
     se.add_argument("--out", default=None, help="write a report (metrics.json + PNG charts) into this folder")
 
-    sd = sub.add_parser("demo", help="the instructor demo: a conversation with a simulated user, then the plan")
-    sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help="planner (default: native, offline)")
+    sd = sub.add_parser("demo", help="the instructor demo: MACRS talks with a simulated user, then the plan")
+    sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help=argparse.SUPPRESS)  # kept, unused
     sd.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     sd.add_argument("--today", type=_date, default=None)
 

@@ -220,15 +220,18 @@ class UserSimulator:
         out: list[tuple[str, str]] = []
         names = {p.id: p.name for p in plan.items}
 
-        def item_name(v: Any) -> str:
-            return names.get(getattr(v, "item_id", None) or "", "that")
+        cats = {p.id: p.category for p in plan.items}
+
+        def item_name(v: Any) -> str:  # "the cake": the user names the kind of item, not the shop's product name
+            return f"the {cats[v.item_id]}" if getattr(v, "item_id", None) in cats else "that"
 
         for check in ("allergens", "dietary", "age", "city", "date", "capacity", "interests"):
             for v in found.get(check, [])[:1]:
                 nm = item_name(v)
                 reason = {
-                    "allergens": self._pick((f"{nm} won't work: we have to avoid {' and '.join(f.avoid_allergens) or 'that'}.",
-                                             f"Someone is allergic to {' and '.join(sorted(constraints.avoid_allergens))}, so not {nm}.")),
+                    "allergens": (self._pick((f"{nm} won't work: we have to avoid {' and '.join(f.avoid_allergens)}.",
+                                              f"Someone is allergic to {' and '.join(f.avoid_allergens)}, so not {nm}."))
+                                  if f.avoid_allergens else f"{nm} isn't {' and '.join(f.dietary)}, and we need that."),
                     "dietary": f"{nm} isn't {' and '.join(f.dietary)}, and we need that.",
                     "age": self._pick((f"{nm} isn't right for a {f.recipient_age}-year-old.", f"{she}'s {f.recipient_age}, so {nm} doesn't fit.")),
                     "city": self._pick((f"{nm} isn't in {f.city}; we're in {f.city}.", f"We need something in {f.city}, not elsewhere.")),
@@ -259,6 +262,7 @@ class UserSimulator:
         if not problems:
             return SimTurn(self._pick(ACCEPTS), "accept", accepted=True)
         check, reason = problems[0]
+        reason = reason[0].upper() + reason[1:]
         stated = {"allergens": ["avoid_allergens"], "dietary": ["avoid_allergens"], "age": ["recipient_age"],
                   "city": ["city"], "date": ["date"], "capacity": ["guests"], "interests": ["interests"]}.get(check, [])
         lead = self._pick(("Hmm, no. ", "Not quite. ", "Sorry, no: ", ""))

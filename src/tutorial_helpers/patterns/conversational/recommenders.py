@@ -127,6 +127,10 @@ async def grounded_recommendation(llm: AgentLLM, mem: WorkingMemory, request: Bi
                 for c, items in ground_candidates(request, [], catalog, cats).items()}
         plan = guard(assemble_plan(request, pool, catalog), request, catalog)
         plan.warnings.append("fallback: the reference optimiser replaced the selection")
+    if plan.feasible and not plan.violations and plan.items:
+        from tutorial_helpers.planning.reference import explain_plan
+
+        plan.explanation = explain_plan(request, plan)  # after the guardrail's swaps, not before
     if not plan.feasible or plan.violations or not plan.items:
         return "I could not find catalog items that meet everything yet. Could you tell me more?", None, n_tools
     return plan_text(plan, request.recipient_name), plan, n_tools
@@ -279,7 +283,9 @@ class MACRS(ConversationalRecommender):
         except ERRORS:
             diagnosis = ""
         low = (diagnosis + " " + user_text).lower()
-        bad = [p.id for p in plan.items if p.id in low or p.name.lower() in low]
+        named = [p.id for p in plan.items if p.id in low or p.name.lower() in low]
+        said = user_text.lower()
+        bad = named or [p.id for p in plan.items if re.search(r"\bthe " + p.category + r"\b", said)]
         self.mem.rejected_ids += [i for i in bad if i not in self.mem.rejected_ids]
         self.mem.reflections.append(diagnosis)
         reason = user_text.strip()
