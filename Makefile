@@ -20,10 +20,10 @@ export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 PYTEST_ARGS ?=
 
-.PHONY: help venv demo test test-fast lint lab bench lock clean catalog
+.PHONY: help venv demo test test-fast lint lab bench lock clean catalog chat browser
 
 help:
-	@echo "make demo | make test | make lab | make bench | make lint | make catalog | make lock | make clean"
+	@echo "make demo | make test | make lab | make chat | make bench | make lint | make catalog | make lock | make clean"
 
 $(STAMP): requirements/requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts notebooks
 
-test: $(STAMP) lint
+# headless Chromium for the chat-page test (Debian's package; installed only when missing and run as root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and this is not root: tests/test_chat_ui.py skips (fails with CI=true)"; fi; }
+
+test: $(STAMP) lint browser
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -48,6 +55,9 @@ test-fast: $(STAMP)
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root --no-browser)
+
+chat: $(STAMP)
+	$(PY) -m tutorial_helpers.patterns.conversational.chat_app --host 127.0.0.1 --port 7860
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py --out reports/bench.json

@@ -90,7 +90,7 @@ def run_demo(framework: str | None = None, provider: str | None = None, today: d
             why = turn.details.get("justification") or turn.details.get("reasoning") or ""
             sys.stdout.write(f"{'':>10}  [turn {n} · planner chose {turn.act.upper()}]"
                              + (f" feedback={turn.details['feedback_label']}" if turn.details.get("feedback_label") else "")
-                             + "\n")
+                             + (f" why: {why[:90]}" if why else "") + "\n")
             _say("assistant", turn.text.replace("\n", "\n" + " " * 12), pause)
             reply = sim.reply(turn.text, turn.plan if turn.act == "recommend" else None)
             _say("user", reply.text, pause)

@@ -218,8 +218,6 @@ class UserSimulator:
         constraints.interests_any = set(f.interests) if any(p.category in ("gift", "activity") for p in known) else set()
         found = run_checks(checked, constraints, catalog)
         out: list[tuple[str, str]] = []
-        names = {p.id: p.name for p in plan.items}
-
         cats = {p.id: p.category for p in plan.items}
 
         def item_name(v: Any) -> str:  # "the cake": the user names the kind of item, not the shop's product name
