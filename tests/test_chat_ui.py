@@ -118,8 +118,9 @@ def test_chat_page_full_conversation_to_an_accepted_plan():
         text, accepted, plan = sim.opening().text, False, None
         for _ in range(10):
             before = browser.js(f"{BOTS}.length")
-            browser.js("(() => {const t = document.querySelector('#msg textarea'); t.value = %s;"
-                       "t.dispatchEvent(new Event('input', {bubbles: true})); return true})()" % json.dumps(text))
+            fill = "(() => {const t = document.querySelector('#msg textarea'); t.value = VALUE;" \
+                   "t.dispatchEvent(new Event('input', {bubbles: true})); return true})()"
+            browser.js(fill.replace("VALUE", json.dumps(text)))
             browser.js("document.querySelector('#send').click()")
             browser.wait(f"{BOTS}.length > {before}")
             reply = browser.js(f"(() => {{const b = {BOTS}; return b[b.length - 1].innerText}})()")
