@@ -190,6 +190,11 @@ class Persona(BaseModel):
     relation: str = Field(default="", description="who the recipient is to the user: daughter, dad, friend...")
     pronoun: Literal["she", "he", "they"] = "they"
 
+    @model_validator(mode="after")
+    def _facts_valid(self) -> Persona:
+        self.request()  # the facts obey the request's rules (positive budget, known allergens, date not past)
+        return self
+
     def request(self) -> BirthdayRequest:
         """The persona's facts as the request an ideal recommender would have understood."""
         return BirthdayRequest.model_validate({**self.facts.model_dump(), "categories": list(self.wants),
