@@ -122,12 +122,12 @@ Act history: {acts}
 [OPTION ask] {ask}
 [OPTION chitchat] {chitchat}
 [OPTION recommend] {recommend}
-Answer with the decision, your reasoning and a short justification."""
+Answer with the decision, your reasoning and a short justification. Today is {today}."""
 
 FEEDBACK_CLASSIFIER = """You are the feedback classifier of a conversational birthday recommender.
 Label the user's last message, which answers our recommendation: ACCEPT (they take it), REJECT (they
 refuse it, give the reason), FEEDBACK (they comment or add a preference without deciding) or UNCLEAR.
-Our recommendation was: {recommendation}"""
+Today is {today}. Our recommendation was: {recommendation}"""
 
 INFO_REFLECTION = """You are the information-level reflection of a conversational birthday recommender:
 extract the user profile from the whole conversation so far. Keep every fact the user stated
@@ -138,6 +138,8 @@ never invent values. Today is {today}."""
 STRATEGY_REFLECTION = """You are the strategy-level reflection (critic) of a conversational birthday recommender.
 The user rejected our recommendation. Review the rejected plan below against what the user said and
 list each problem on its own line, so the next turn does better.
+User profile: {profile}
+Today is {today}.
 Rejected plan:
 {plan}"""
 

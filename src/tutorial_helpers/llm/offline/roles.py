@@ -203,14 +203,16 @@ def dialogue_act(ctx: Context, options: list[Any]) -> Any:
     cats = r.categories or g.needed_categories(ctx)
     local = any(c in ("cake", "venue", "food", "activity") for c in cats) or not r.categories
     missing = [f for f in ctx.missing if local or f in ("recipient_age", "budget")]
+    turn = re.search(r"\bturn (\d+) (?:of|/) (\d+)", ctx.system_text, re.I)
+    last_turn = bool(turn) and int(turn.group(1)) >= int(turn.group(2))
     listed = re.search(r"\bmissing\b[^:\n]*:\s*([^\n)]+)", ctx.system_text, re.I)  # the prompt's own list wins
     if listed:
         missing = [f for f, words in FIELD_WORDS.items() if any(re.search(r"\b" + w, listed.group(1).lower()) for w in words)]
-        if "interests" in missing and len(missing) == 1:
+        if missing == ["interests"]:  # chit-chat draws out what the person loves
             return _option(options, DIALOGUE_ACTS["chitchat"]) or _option(options, DIALOGUE_ACTS["ask"])
-        missing = [f for f in missing if f != "interests"]
-    turn = re.search(r"\bturn (\d+) (?:of|/) (\d+)", ctx.system_text, re.I)
-    last_turn = bool(turn) and int(turn.group(1)) >= int(turn.group(2))
+        if not missing or last_turn:  # the prompt's own list says nothing is missing
+            return _option(options, DIALOGUE_ACTS["recommend"])
+        return _option(options, DIALOGUE_ACTS["ask"])
     if last_turn or not missing and r.interests:
         return _option(options, DIALOGUE_ACTS["recommend"])
     if not missing and not r.interests:

@@ -264,7 +264,7 @@ class MACRS(ConversationalRecommender):
     async def classify(self, user_text: str) -> str:
         """The feedback classifier's label for the reaction to our last recommendation."""
         rec = plan_text(self.mem.last_plan) if self.mem.last_plan else "(none)"
-        msgs = [{"role": "system", "content": prompts.FEEDBACK_CLASSIFIER.format(recommendation=rec)},
+        msgs = [{"role": "system", "content": prompts.FEEDBACK_CLASSIFIER.format(recommendation=rec, today=self.mem.today.isoformat())},
                 {"role": "user", "content": user_text}]
         try:
             return (await self.llm.parse("feedback_classifier", msgs, FeedbackVerdict)).label
@@ -277,7 +277,8 @@ class MACRS(ConversationalRecommender):
         if plan is None:
             return
         lines = "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}" for p in plan.items)
-        msgs = [{"role": "system", "content": prompts.STRATEGY_REFLECTION.format(plan=lines)}, *self.mem.window(4)]
+        msgs = [{"role": "system", "content": prompts.STRATEGY_REFLECTION.format(plan=lines, profile=self.mem.profile_text(),
+                                                                            today=self.mem.today.isoformat())}, *self.mem.window(4)]
         try:
             diagnosis = await self.llm.text("strategy_reflection", msgs)
         except ERRORS:
@@ -315,7 +316,8 @@ class MACRS(ConversationalRecommender):
         system = prompts.MACRS_PLANNER.format(
             missing=(", ".join(FIELD_WORDS.get(f, f) for f in missing) or "nothing") if mem.profile is not None else "see the dialogue",
             turn=mem.turn_count, max_turns=mem.max_turns, suggestion=s.for_planner or "none", profile=mem.profile_text(),
-            acts=", ".join(mem.act_history) or "none", ask=ask_text, chitchat=chit_text or "(not available)", recommend=rec_text)
+            acts=", ".join(mem.act_history) or "none", ask=ask_text, chitchat=chit_text or "(not available)", recommend=rec_text,
+            today=mem.today.isoformat())
         try:
             decision = await self.llm.parse("planner", [{"role": "system", "content": system}, *mem.window(4)], PlannerDecision)
             act, reasoning, why = decision.decision, decision.reasoning, decision.justification
