@@ -222,3 +222,23 @@ def test_movies_domain():
     for m in res.values():
         assert m["domain"] == "movies" and m["n"] == 6 and 0 <= m["recall_at_k"] <= 1
     assert res["crs"]["mean_turns"] >= 1
+
+
+def test_llm_simulator_plays_the_persona(heldout):
+    """The model plays the user (offline: the stand-in's user-simulator role); acceptance stays rule-based."""
+    from tutorial_helpers.patterns.conversational import make_recommender
+    from tutorial_helpers.routing.experiment import dedicated_provider
+
+    p = heldout[0]
+    with dedicated_provider(None, 0.0) as prov:
+        conv = run_conversation(make_recommender("form-filler", prov), p, max_turns=3, simulator="llm", provider=prov)
+    users = [e for e in conv.transcript if e["role"] == "user"]
+    assert len(users) >= 2 and all(e["content"].strip() for e in users)
+    assert not conv.accepted or conv.success
+
+
+def test_demo_is_a_macrs_conversation_to_a_plan():
+    out = _cli("demo")
+    assert out.returncode == 0, out.stderr
+    assert "planner chose ASK" in out.stdout and "planner chose RECOMMEND" in out.stdout
+    assert "Birthday plan for Maya" in out.stdout
