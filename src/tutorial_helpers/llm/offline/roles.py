@@ -206,8 +206,9 @@ def dialogue_act(ctx: Context, options: list[Any]) -> Any:
     turn = re.search(r"\bturn (\d+) (?:of|/) (\d+)", ctx.system_text, re.I)
     last_turn = bool(turn) and int(turn.group(1)) >= int(turn.group(2))
     listed = re.search(r"\bmissing\b[^:\n]*:\s*([^\n)]+)", ctx.system_text, re.I)  # the prompt's own list wins
-    if listed:
-        missing = [f for f, words in FIELD_WORDS.items() if any(re.search(r"\b" + w, listed.group(1).lower()) for w in words)]
+    named = [f for f, words in FIELD_WORDS.items() if listed and any(re.search(r"\b" + w, listed.group(1).lower()) for w in words)]
+    if listed and (named or re.search(r"\b(?:nothing|none)\b", listed.group(1), re.I)):  # a list, not "see the dialogue"
+        missing = named
         if missing == ["interests"]:  # chit-chat draws out what the person loves
             return _option(options, DIALOGUE_ACTS["chitchat"]) or _option(options, DIALOGUE_ACTS["ask"])
         if not missing or last_turn:  # the prompt's own list says nothing is missing
