@@ -28,10 +28,10 @@ MARP := slides/node_modules/.bin/marp
 SHIFTED_DATES ?= 2026-12-22 2027-12-01
 SHIFTED_MARKERS := frameworks or notebook or clock
 
-.PHONY: help venv demo test test-fast test-shifted test-site test-colab faketime chromium lint lab bench lock clean catalog slides site colab
+.PHONY: help venv demo test test-fast test-shifted test-site test-colab faketime chromium lint lab bench lock clean catalog slides site colab chat
 
 help:
-	@echo "make demo | make test | make lab | make slides | make site | make bench | make lint | make catalog | make lock | make colab | make clean"
+	@echo "make demo | make test | make lab | make chat | make slides | make site | make bench | make lint | make catalog | make lock | make colab | make clean"
 
 $(STAMP): requirements/requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts notebooks
 
-test: $(STAMP) lint faketime
+test: $(STAMP) lint faketime chromium
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "not site and not colab" $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-site
 	$(MAKE) --no-print-directory test-shifted
@@ -84,6 +84,9 @@ test-fast: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root --no-browser)
 
+chat: $(STAMP)
+	$(PY) -m tutorial_helpers.patterns.conversational.chat_app --host 127.0.0.1 --port 7860
+
 bench: $(STAMP)
 	$(PY) scripts/bench.py --out reports/bench.json
 
@@ -112,7 +115,7 @@ chromium:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "the site test needs Debian's chromium: sudo apt-get install chromium"; exit 2; fi; }
+	  else echo "the site and chat-page tests need Debian's chromium: sudo apt-get install chromium"; exit 2; fi; }
 
 lock:
 	@test -x $(UV) || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv==$(UV_VERSION); }

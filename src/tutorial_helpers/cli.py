@@ -58,10 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--json", action="store_true", help="print the metrics JSON")
     se.add_argument("--out", default=None, help="write a report (metrics.json + PNG charts) into this folder")
 
-    sd = sub.add_parser("demo", help="the instructor demo: a conversation with a simulated user, then the plan")
-    sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help="planner (default: native, offline)")
+    sd = sub.add_parser("demo", help="the instructor demo: MACRS talks with a simulated user, then the plan")
+    sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help=argparse.SUPPRESS)  # kept, unused
     sd.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     sd.add_argument("--today", type=_date, default=None)
+
+    ss = sub.add_parser("simulate", help="conversations between a conversational recommender and the user simulator")
+    ss.add_argument("--personas", default=None, help="persona file (JSON list; default: the shipped personas)")
+    ss.add_argument("--domain", choices=("birthday", "movies"), default="birthday")
+    ss.add_argument("--users", type=int, default=25, help="movies: how many MovieLens users")
+    ss.add_argument("--recommender", default="macrs", help="macrs, macrs-no-reflection, single-agent, form-filler, "
+                    "recommend-first, an ablation (macrs-no-info-reflection, ...) or all")
+    ss.add_argument("--max-turns", type=int, default=6)
+    ss.add_argument("--seed", type=int, default=0)
+    ss.add_argument("--limit", type=int, default=None, help="only the first N personas")
+    ss.add_argument("--simulator", choices=("rule", "llm"), default="rule", help="who plays the user (llm: for real models)")
+    ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
+    ss.add_argument("--json", action="store_true", help="print the simulation JSON")
+    ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
 
     sl = sub.add_parser("serve-llm", help="the offline stand-in model as an OpenAI-compatible HTTP server")
     sl.add_argument("--host", default="127.0.0.1")
@@ -148,6 +162,58 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_bar(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, disable=not enabled or total < 8 or not sys.stderr.isatty(), file=sys.stderr, unit="conv", leave=False)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    if args.max_turns < 1 or args.max_turns > 50:
+        raise InputError(f"--max-turns must be between 1 and 50 (got {args.max_turns}).")
+    if args.domain == "movies":
+        from tutorial_helpers.evaluation.simulation.movies import MOVIE_RECOMMENDERS, simulate_movies
+
+        names = list(MOVIE_RECOMMENDERS) if args.recommender == "all" else [args.recommender]
+        if args.users < 1:
+            raise InputError(f"--users must be at least 1 (got {args.users}).")
+        bar = _progress_bar(args.users * len(names), True)
+        results = simulate_movies(args.users, names, seed=args.seed, max_turns=args.max_turns, provider=args.provider,
+                                  progress=lambda *a: bar.update(1))
+        bar.close()
+    else:
+        from tutorial_helpers.evaluation.simulation import load_personas, simulate
+        from tutorial_helpers.patterns.conversational import RECOMMENDERS, make_recommender
+
+        personas = load_personas(args.personas, limit=args.limit)
+        if not personas:
+            raise InputError("The persona file holds no personas.")
+        names = list(RECOMMENDERS) if args.recommender == "all" else [args.recommender]
+        for n in names:
+            make_recommender(n)  # unknown names are bad input, before any conversation runs
+        bar = _progress_bar(len(personas) * len(names), True)
+        results = simulate(personas, names, provider=args.provider, seed=args.seed, max_turns=args.max_turns,
+                           simulator=args.simulator, progress=lambda *a: bar.update(1))
+        bar.close()
+    payload = [r.to_json() for r in results]
+    if args.out:
+        from tutorial_helpers.evaluation.simulation.report import write_simulation_report
+
+        paths = write_simulation_report(payload, args.out)
+        if not args.json:
+            sys.stdout.write("report: " + ", ".join(str(p) for p in paths) + "\n")
+    if args.json:
+        _print_json(payload if args.recommender == "all" else payload[0])
+        return EXIT_OK
+    for m in payload:
+        extra = f"  recall@k {m['recall_at_k']:.2f}" if "recall_at_k" in m else ""
+        sys.stdout.write(
+            f"{m['recommender']:>28}: success {m['success_rate']:.0%}  turns {m['mean_turns']:.2f}  "
+            f"calls {m['mean_llm_calls']:.1f}  accepted_invalid {m['accepted_invalid']}  grounded {m['grounded_rate']:.2f}  "
+            f"n={m['n']}{extra}\n")
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from tutorial_helpers.demo import run_demo
 
@@ -174,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handlers = {
-        "plan": cmd_plan, "evaluate": cmd_evaluate, "demo": cmd_demo,
+        "plan": cmd_plan, "evaluate": cmd_evaluate, "demo": cmd_demo, "simulate": cmd_simulate,
         "serve-llm": cmd_serve_llm, "serve-mcp": cmd_serve_mcp,
     }
     try:

@@ -154,21 +154,51 @@ class UserProfile(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-class Persona(BaseModel):
-    """A simulated user for evaluation: who they plan for and how they talk."""
+class PersonaFacts(BaseModel):
+    """The hidden facts of a simulated user (design.md section 8); omitted fields do not matter to them."""
 
-    persona_id: str
-    description: str
+    model_config = ConfigDict(extra="forbid")
+
     recipient_name: str | None = None
     recipient_age: int | None = None
     interests: list[str] = Field(default_factory=list)
+    dislikes: list[str] = Field(default_factory=list)
     avoid_allergens: list[str] = Field(default_factory=list)
     dietary: list[str] = Field(default_factory=list)
     city: str | None = None
+    date: dt.date | None = None
     guests: int | None = None
     budget: float | None = None
-    date: dt.date | None = None
+
+
+class Persona(BaseModel):
+    """A simulated user for evaluation (design.md section 8): how they talk and what they hide.
+
+    ``today`` is the persona's own clock (never the machine's); ``wants`` are the categories an
+    accepted plan must hold (``["gift"]`` for a gift only).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    persona_id: str
+    today: dt.date
     style: Literal["terse", "chatty", "vague"] = "chatty"
+    opening: str
+    facts: PersonaFacts
+    wants: list[Category] = Field(default_factory=lambda: ["gift"], min_length=1)
+    description: str = ""
+    relation: str = Field(default="", description="who the recipient is to the user: daughter, dad, friend...")
+    pronoun: Literal["she", "he", "they"] = "they"
+
+    @model_validator(mode="after")
+    def _facts_valid(self) -> Persona:
+        self.request()  # the facts obey the request's rules (positive budget, known allergens, date not past)
+        return self
+
+    def request(self) -> BirthdayRequest:
+        """The persona's facts as the request an ideal recommender would have understood."""
+        return BirthdayRequest.model_validate({**self.facts.model_dump(), "categories": list(self.wants),
+                                               "today": self.today})
 
 
 class BirthdayRequest(BaseModel):

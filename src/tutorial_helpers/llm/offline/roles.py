@@ -9,6 +9,7 @@ only ever come from :mod:`.grounding`.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tutorial_helpers.domain import BirthdayPlan, PlanItem
 from tutorial_helpers.llm.offline import grounding as g
@@ -101,6 +102,12 @@ def most_important_missing(ctx: Context) -> str | None:
     order = list(ctx.missing)
     named = []
     low = ctx.system_text.lower()
+    listed = re.search(r"\bmissing\b[^:\n]*:\s*([^\n]+)", low)  # "Still missing, most important first: age, budget"
+    if listed:
+        hits = [(m.start(), f) for f, words in FIELD_WORDS.items() for w in words
+                for m in [re.search(r"\b" + w, listed.group(1))] if m]
+        if hits:
+            return sorted(hits)[0][1]
     for f in order:
         hits = [m.start() for w in FIELD_WORDS.get(f, ()) for m in [re.search(r"\b" + w, low)] if m]
         if hits:
@@ -131,7 +138,32 @@ def write_chitchat(ctx: Context) -> str:
     return base + " Birthdays are such a good excuse to bring people together."
 
 
+#: a system prompt that takes the catalog away ("from your own knowledge", "you have no catalog")
+NO_CATALOG = re.compile(r"\b(?:from (?:your|its) own (?:knowledge|memory)|(?:you )?have no (?:catalog|tools)|without (?:a |the )?catalog)\b", re.I)
+INVENTED = {"gift": ("{i} deluxe kit", 0.12), "cake": ("{i} celebration cake", 0.18), "venue": ("The {i} party loft", 0.45),
+            "decoration": ("{i} balloon set", 0.05), "activity": ("{i} workshop", 0.2), "food": ("{i} snack platter", 0.1),
+            "experience": ("{i} day out", 0.3)}
+
+
+def write_ungrounded(ctx: Context) -> str:
+    """What a model recommending from its own memory writes: plausible items no catalog holds.
+
+    The stand-in's simulated behaviour for an LLM-only recommender (the MACRS write-up's setting):
+    names built from the person's interests, prices as a share of the budget, nothing checked.
+    """
+    r = ctx.request
+    theme = (r.interests[0] if r.interests else "birthday").title()
+    budget = r.budget or 200.0
+    lines = []
+    for cat in g.needed_categories(ctx):
+        name, share = INVENTED.get(cat, ("{i} surprise", 0.1))
+        lines.append(f"- {cat}: {name.format(i=theme)}, {g.money(round(budget * share, 2))}")
+    return f"Here is what I would suggest for {_person(ctx)}:\n" + "\n".join(lines)
+
+
 def write_recommender(ctx: Context) -> str:
+    if not ctx.tool_results and NO_CATALOG.search(ctx.system_text):
+        return write_ungrounded(ctx)
     recs = g.recommendations(ctx)
     lines = []
     n = g.guests(ctx.request)
@@ -146,6 +178,70 @@ def write_recommender(ctx: Context) -> str:
     if "too_expensive" in ctx.feedback:
         head = f"Here are more affordable options for {_person(ctx)}"
     return head + ":\n" + "\n".join(lines)
+
+
+DIALOGUE_ACTS = {"ask": ("ask",), "chitchat": ("chit", "chat", "small talk"), "recommend": ("recommend", "suggest")}
+FEEDBACK_LABELS = {"accept": ("accept",), "reject": ("reject",), "feedback": ("feedback", "comment"), "unclear": ("unclear", "other")}
+POSITIVE = re.compile(r"\b(?:perfect|love it|great|sounds good|works for us|let's (?:go|book)|we'll take|exactly|yes)\b", re.I)
+NEGATIVE = re.compile(r"\b(?:no|not|won't|isn't|doesn't|don't|too (?:expensive|small|big)|over|allergic|avoid|prefer|also need|need)\b", re.I)
+
+
+def _option(options: list[Any], words: tuple[str, ...]) -> Any:
+    for o in options:
+        if isinstance(o, str) and any(w in o.lower() for w in words):
+            return o
+    return None
+
+
+def dialogue_act(ctx: Context, options: list[Any]) -> Any:
+    """A planner's act among ask / chit-chat / recommend, from what the conversation still lacks.
+
+    Ask while the constraints a plan needs are missing (chit-chat when only the person's interests
+    are unknown), recommend when enough is known or when the prompt says the last turn has come.
+    """
+    r = ctx.request
+    cats = r.categories or g.needed_categories(ctx)
+    local = any(c in ("cake", "venue", "food", "activity") for c in cats) or not r.categories
+    missing = [f for f in ctx.missing if local or f in ("recipient_age", "budget")]
+    turn = re.search(r"\bturn (\d+) (?:of|/) (\d+)", ctx.system_text, re.I)
+    last_turn = bool(turn) and int(turn.group(1)) >= int(turn.group(2))
+    listed = re.search(r"\bmissing\b[^:\n]*:\s*([^\n)]+)", ctx.system_text, re.I)  # the prompt's own list wins
+    named = [f for f, words in FIELD_WORDS.items() if listed and any(re.search(r"\b" + w, listed.group(1).lower()) for w in words)]
+    if listed and (named or re.search(r"\b(?:nothing|none)\b", listed.group(1), re.I)):  # a list, not "see the dialogue"
+        missing = named
+        if missing == ["interests"]:  # chit-chat draws out what the person loves
+            return _option(options, DIALOGUE_ACTS["chitchat"]) or _option(options, DIALOGUE_ACTS["ask"])
+        if not missing or last_turn:  # the prompt's own list says nothing is missing
+            return _option(options, DIALOGUE_ACTS["recommend"])
+        return _option(options, DIALOGUE_ACTS["ask"])
+    if last_turn or not missing and r.interests:
+        return _option(options, DIALOGUE_ACTS["recommend"])
+    if not missing and not r.interests:
+        return _option(options, DIALOGUE_ACTS["chitchat"]) or _option(options, DIALOGUE_ACTS["ask"])
+    return _option(options, DIALOGUE_ACTS["ask"])
+
+
+def feedback_label(ctx: Context, options: list[Any]) -> Any:
+    """ACCEPT / REJECT / FEEDBACK / UNCLEAR for the user's last message."""
+    text = ctx.last_user_text or ""
+    if not text.strip():
+        return _option(options, FEEDBACK_LABELS["unclear"])
+    if POSITIVE.search(text) and not NEGATIVE.search(text.replace("No more than", "")):
+        return _option(options, FEEDBACK_LABELS["accept"])
+    if NEGATIVE.search(text):
+        return _option(options, FEEDBACK_LABELS["reject"])
+    return _option(options, FEEDBACK_LABELS["feedback"]) or _option(options, FEEDBACK_LABELS["unclear"])
+
+
+def choose_enum(ctx: Context, options: list[Any]) -> Any:
+    """The stand-in's pick for an enum it has no known value for: dialogue acts and feedback labels
+    (``None`` when the options are neither)."""
+    low = [o.lower() for o in options if isinstance(o, str)]
+    if sum(any(w in o for w in ws) for o in low for ws in DIALOGUE_ACTS.values()) >= 2:
+        return dialogue_act(ctx, options)
+    if sum(any(w in o for w in ws) for o in low for ws in FEEDBACK_LABELS.values()) >= 2:
+        return feedback_label(ctx, options)
+    return None
 
 
 def write_selector(ctx: Context) -> str:

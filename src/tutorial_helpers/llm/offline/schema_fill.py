@@ -112,6 +112,7 @@ class SchemaFiller:
             "avoidallergens": r.avoid_allergens, "allergens": r.avoid_allergens, "allergies": r.avoid_allergens,
             "dietary": r.dietary, "diet": r.dietary, "diettags": r.dietary, "dietaryrestrictions": r.dietary,
             "categories": g.needed_categories(self.ctx), "currency": r.currency,
+            "restrictedcategories": r.categories, "requestedcategories": r.categories,
             "today": self.ctx.today.isoformat(), "totalcost": total, "total": total, "estimatedtotal": total,
             "totalprice": total, "estimatedcost": total,
         }
@@ -265,6 +266,11 @@ class SchemaFiller:
             for o in options:
                 if isinstance(o, str) and level in o.lower():
                     return o
+        from tutorial_helpers.llm.offline.roles import choose_enum
+
+        picked = choose_enum(self.ctx, options)
+        if picked is not None:
+            return picked
         if any(isinstance(o, str) and o.upper() in ("APPROVED", "APPROVE") for o in options):
             ok = not self.critic()
             for o in options:
