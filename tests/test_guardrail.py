@@ -189,3 +189,19 @@ def test_repair_drops_extras_to_fit_a_forgotten_required_category(good_plan, req
     fixed = guard(broken, tight, catalog)
     assert fixed.feasible and fixed.violations == []
     assert "venue" in {p.category for p in fixed.items} and fixed.total_cost <= budget
+
+
+def test_repair_swaps_in_a_gift_that_matches_the_interests(good_plan, request_ex01, catalog):
+    from tutorial_helpers.planning.candidates import candidate_pool
+
+    wanted = set(request_ex01.interests)
+    off_topic = next(i for i in candidate_pool(request_ex01, catalog, "gift", k=400)
+                     if not wanted & set(i.interests) and i.price < 30)
+    broken = good_plan.model_copy(deep=True)
+    broken.items = [p for p in broken.items if p.category not in ("gift", "activity")] + [PlanItem.from_item(off_topic, 12)]
+    broken.recompute_total()
+    assert "interests" in checks_of(validate_plan(broken, request_ex01, catalog))
+    fixed = guard(broken, request_ex01, catalog)
+    assert fixed.feasible and fixed.violations == []
+    gift = next(p for p in fixed.items if p.category == "gift")
+    assert wanted & set(catalog.get(gift.id).interests)

@@ -33,6 +33,7 @@ from tutorial_helpers.planning.candidates import (
     explain_plan,
     make_schedule,
     required_categories,
+    why_item,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -348,6 +349,24 @@ class _Repair:
                 plan.items.append(PlanItem.from_item(add, self.guests, why=f"Added: the plan needed a {category}."))
                 self.notes.append(f"Added {add.name}: the plan had no {category}.")
 
+    def interests_matched(self) -> None:
+        """3b. No gift or activity matches the person's interests: swap one for the best that does and fits."""
+        plan = self.plan
+        if not CHECKS["interests"](plan, self.constraints, self.catalog):
+            return
+        wanted = self.constraints.interests_any
+        for idx, old in enumerate(plan.items):
+            if old.category not in AGED_CATEGORIES:
+                continue
+            room = self.room()
+            room = None if room is None else room + old.subtotal
+            for item in candidate_pool(self.request, self.catalog, old.category, k=50):
+                if (wanted & set(item.interests) and item.id not in plan.item_ids()
+                        and (room is None or PlanItem.from_item(item, self.guests).subtotal <= room + CENT)):
+                    plan.items[idx] = PlanItem.from_item(item, self.guests, why=why_item(item, self.request))
+                    self.notes.append(f"Swapped {old.name} for {item.name}: it matches the interests.")
+                    return
+
     def within_budget(self, required: list[str]) -> None:
         """4. Swap the most expensive lines for cheaper valid ones, then drop optional categories."""
         plan, budget = self.plan, self.request.budget
@@ -385,7 +404,8 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     Ungrounded items are rebuilt from the catalog when the id exists (wrong name or price) and
     dropped otherwise; items breaking a hard constraint are swapped for the best valid candidate
     of the same category that fits the remaining budget, or dropped; a required category the agents
-    forgot is added; an over-budget plan is cut back by swapping to cheaper candidates and then
+    forgot is added; a plan whose gifts and activities match none of the person's interests gets one
+    that does; an over-budget plan is cut back by swapping to cheaper candidates and then
     dropping optional categories. Whatever cannot be repaired ends in ``violations`` and the plan
     is marked ``feasible: false``.
     """
@@ -399,6 +419,7 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     work.regrounded()
     work.hard_constraints()
     work.required_added(required)
+    work.interests_matched()
     work.within_budget(required)
 
     repaired, notes = work.plan, work.notes
