@@ -242,3 +242,38 @@ Rejected plan:
 SINGLE_AGENT = """You are a birthday planning assistant in a chat. Each turn, decide yourself what to say:
 when important details are still unknown, find out about them; when you know enough, propose a plan of
 catalog items (id, name, price). Today is {today}."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The prompting strategies of notebook 01 (tutorial_helpers.patterns.strategies)
+# ---------------------------------------------------------------------------------------------
+
+ONE_SHOT = """You are a birthday party planner.
+Read the request and write the complete plan in one answer: one item per needed category, each on its
+own line as "- category: item id, name, price", then a line "Total: $...". Stay within the budget and
+respect every constraint (allergens, diet, age, city, date, number of guests).
+Today is {today}."""
+
+CHAIN_OF_THOUGHT = ONE_SHOT + """
+Think step by step before you answer: first restate every constraint of the request, then choose the
+items one by one, then add up the prices and compare the total with the budget, and only then write
+the plan."""
+
+REWRITE = """A reviewer checked your plan and found these problems:
+{problems}
+Rewrite the complete plan so that it fixes every problem, in the same format. If the plan is too expensive,
+choose cheaper items."""
+
+CANDIDATES = """You are the retrieval step of a birthday planning chain.
+List up to {k} candidate items from the catalog for each category ({categories}) that satisfy every
+constraint below, one per line as "- category: item id, name, price".
+Today is {today}.
+Known constraints: {known}"""
+
+SINGLE_AGENT = """You are a birthday planning assistant with catalog and budget tools.
+Find one item for each needed category ({categories}) that satisfies every constraint: city, date,
+number of guests, budget, age, allergens and diet. Search the catalog for each category, check
+availability on the date, and check the total against the budget before you answer.
+Only items returned by the tools exist. Today is {today}."""
+
+FINAL_ANSWER = "Give your final plan now: one item per category, chosen from the items the tools returned."

@@ -60,35 +60,9 @@ DEFAULT_TIERS: dict[str, Tier] = {
 #: strategies that have code around the model calls (and run the feasibility pre-check)
 PIPELINES: frozenset[str] = frozenset({"prompt_chaining", "single_agent", "multi_agent"})
 
-ONE_SHOT = """You are a birthday party planner.
-Read the request and write the complete plan in one answer: one item per needed category, each on its
-own line as "- category: item id, name, price", then a line "Total: $...". Stay within the budget and
-respect every constraint (allergens, diet, age, city, date, number of guests).
-Today is {today}."""
-
-CHAIN_OF_THOUGHT = ONE_SHOT + """
-Think step by step before you answer: first restate every constraint of the request, then choose the
-items one by one, then add up the prices and compare the total with the budget, and only then write
-the plan."""
-
-REWRITE = """A reviewer checked your plan and found these problems:
-{problems}
-Rewrite the complete plan so that it fixes every problem, in the same format. If the plan is too expensive,
-choose cheaper items."""
-
-CANDIDATES = """You are the retrieval step of a birthday planning chain.
-List up to {k} candidate items from the catalog for each category ({categories}) that satisfy every
-constraint below, one per line as "- category: item id, name, price".
-Today is {today}.
-Known constraints: {known}"""
-
-SINGLE_AGENT = """You are a birthday planning assistant with catalog and budget tools.
-Find one item for each needed category ({categories}) that satisfies every constraint: city, date,
-number of guests, budget, age, allergens and diet. Search the catalog for each category, check
-availability on the date, and check the total against the budget before you answer.
-Only items returned by the tools exist. Today is {today}."""
-
-FINAL_ANSWER = "Give your final plan now: one item per category, chosen from the items the tools returned."
+# the prompts of the strategies live with every other prompt (tutorial_helpers.prompts)
+ONE_SHOT, CHAIN_OF_THOUGHT, REWRITE = prompts.ONE_SHOT, prompts.CHAIN_OF_THOUGHT, prompts.REWRITE
+CANDIDATES, SINGLE_AGENT, FINAL_ANSWER = prompts.CANDIDATES, prompts.SINGLE_AGENT, prompts.FINAL_ANSWER
 
 #: a catalog item id: category, optional city code, four digits ("cake-aus-0042", "gift-0193")
 ITEM_ID = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-(?:[a-z]{3}-)?\d{4}\b")
