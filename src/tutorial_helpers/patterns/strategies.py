@@ -297,7 +297,7 @@ def _self_refine(run: _Run, text: str, request: BirthdayRequest) -> StrategyResu
 
 
 def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> StrategyResult:
-    from tutorial_helpers.frameworks.common import (
+    from tutorial_helpers.planning.pipeline import (
         ExtractedRequest,
         Selection,
         merge_requests,
@@ -344,7 +344,7 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
 
 
 def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyResult:
-    from tutorial_helpers.frameworks.common import Selection, plan_categories
+    from tutorial_helpers.planning.pipeline import Selection, plan_categories
     from tutorial_helpers.tools.loop import run_tool_loop
 
     t0 = time.perf_counter()

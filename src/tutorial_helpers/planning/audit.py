@@ -6,7 +6,7 @@ optimiser, the top catalog matches), and the guardrail's repair at the end. A sc
 three measures the *system*; it says little about the *agents*. So every run keeps an audit:
 
 * :func:`note_fallback` is called wherever code replaces a model answer (every framework calls it
-  through :func:`tutorial_helpers.frameworks.common.fallback`);
+  through :func:`tutorial_helpers.planning.pipeline.fallback`);
 * :func:`tutorial_helpers.planners.plan_text` opens an :func:`auditing` block around the team, keeps
   the plan as the team produced it, and stores a :class:`RawOutcome` on the final plan
   (``plan.raw``): the raw items and total, the violations the guardrail found in them, the

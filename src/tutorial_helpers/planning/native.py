@@ -26,8 +26,10 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
-from tutorial_helpers.frameworks import common
-from tutorial_helpers.frameworks.common import (
+from tutorial_helpers.planning import pipeline
+from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.pipeline import (
     OPTIONS_PER_CATEGORY,
     Choice,
     ExtractedRequest,
@@ -43,19 +45,17 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
-from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
-RETRIEVAL_TOOLS = list(common.RETRIEVAL_TOOLS)
-MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
+RETRIEVAL_TOOLS = list(pipeline.RETRIEVAL_TOOLS)
+MAX_TOOL_ROUNDS = pipeline.MAX_TOOL_ROUNDS
 
 
 def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[BaseModel]:
     """A structured-output schema whose only possible answers are the options shown.
 
     One field per category, each an enum of that category's option ids (the ones
-    :func:`~tutorial_helpers.frameworks.common.options_text` lists). With schema-constrained
+    :func:`~tutorial_helpers.planning.pipeline.options_text` lists). With schema-constrained
     decoding even a tiny model can only name real, offered items; whether they fit the request is
     still the guardrail's job.
     """

@@ -130,7 +130,7 @@ async def run_specialist(client: Any, model: str, category: str, text: str, requ
         A :class:`SpecialistResult` with the best grounded candidate.
     """
     from tutorial_helpers import prompts, tools
-    from tutorial_helpers.frameworks.common import ground_candidates, ids_in
+    from tutorial_helpers.planning.pipeline import ground_candidates, ids_in
 
     if catalog is None:
         from tutorial_helpers.catalog import load_catalog

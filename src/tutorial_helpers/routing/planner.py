@@ -31,8 +31,8 @@ from pydantic import ValidationError
 
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import ALLERGENS, DIET_TAGS, INTERESTS, BirthdayPlan, BirthdayRequest
-from tutorial_helpers.frameworks.common import ExtractedRequest
 from tutorial_helpers.planning.native import NativeTeam
+from tutorial_helpers.planning.pipeline import ExtractedRequest
 from tutorial_helpers.routing.decompose import Decomposition, decompose
 from tutorial_helpers.routing.router import Router, TierName, agent_tiers, route_all
 from tutorial_helpers.routing.signals import check_extraction

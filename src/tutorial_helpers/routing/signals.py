@@ -141,7 +141,7 @@ def check_extraction(text: str, reading: Any) -> list[str]:
 
     Args:
         text: the request as the person wrote it.
-        reading: any object with the fields of :class:`~tutorial_helpers.frameworks.common.ExtractedRequest`
+        reading: any object with the fields of :class:`~tutorial_helpers.planning.pipeline.ExtractedRequest`
             (or of a :class:`~tutorial_helpers.domain.BirthdayRequest`); ``None`` when the call failed.
 
     Returns:

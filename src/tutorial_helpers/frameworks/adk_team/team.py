@@ -48,8 +48,16 @@ from typing import TYPE_CHECKING, Any
 import tutorial_helpers.llm  # noqa: F401  (hygiene: telemetry off before ADK / LiteLLM load)
 from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
-from tutorial_helpers.frameworks import common
-from tutorial_helpers.frameworks.common import (
+from tutorial_helpers.planning import pipeline
+from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import (
+    candidate_pool,
+    effective_guests,
+    optional_categories,
+    required_categories,
+)
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.pipeline import (
     OPTIONS_PER_CATEGORY,
     Choice,
     ExtractedRequest,
@@ -65,14 +73,6 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
-from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.candidates import (
-    candidate_pool,
-    effective_guests,
-    optional_categories,
-    required_categories,
-)
-from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,9 +80,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 APP_NAME = "birthday_planner"
 USER_ID = "parent"
-RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
+RETRIEVAL_TOOLS = pipeline.RETRIEVAL_TOOLS
 SPECIALTIES = ("gift", "cake", "venue")
-MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
+MAX_TOOL_ROUNDS = pipeline.MAX_TOOL_ROUNDS
 
 #: the topology, for diagrams: nodes, and (from, to, label) edges
 AGENT_GRAPH: dict[str, list[Any]] = {

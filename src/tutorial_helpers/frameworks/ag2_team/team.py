@@ -44,8 +44,11 @@ from pydantic import BaseModel, ValidationError
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before autogen is imported)
 from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
-from tutorial_helpers.frameworks import common
-from tutorial_helpers.frameworks.common import (
+from tutorial_helpers.planning import pipeline
+from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests, optional_categories, required_categories
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.pipeline import (
     ExtractedRequest,
     FrameworkRun,
     Selection,
@@ -59,17 +62,14 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
-from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.candidates import effective_guests, optional_categories, required_categories
-from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
 #: the shared tools the retriever may call (the same Python functions every framework uses)
-RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
+RETRIEVAL_TOOLS = pipeline.RETRIEVAL_TOOLS
 #: the categories that have their own specialist agent; the coordinator covers the others
-SPECIALIST_CATEGORIES = common.SPECIALIST_CATEGORIES
+SPECIALIST_CATEGORIES = pipeline.SPECIALIST_CATEGORIES
 #: how many times the retriever may speak (each turn may hold several tool calls)
-MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
+MAX_TOOL_ROUNDS = pipeline.MAX_TOOL_ROUNDS
 #: propose -> review rounds inside the coordinator's nested chat with the critic
 REVIEW_ROUNDS = 1
 

@@ -7,7 +7,7 @@ CrewAI ideas shown here:
 - **Tasks** with an ``expected_output``; the specialists' tasks run with ``async_execution=True``
   (in parallel) and each has a deterministic **task guardrail** that grounds the shortlist in the
   catalog; the coordinator's task reads them through ``context=[...]`` and returns a typed
-  :class:`~tutorial_helpers.frameworks.common.Selection` through ``output_pydantic``;
+  :class:`~tutorial_helpers.planning.pipeline.Selection` through ``output_pydantic``;
 - a **Crew** with ``Process.sequential`` and a ``task_callback`` that writes the trace.
 """
 
@@ -20,10 +20,10 @@ from crewai.tasks.task_output import TaskOutput
 
 from tutorial_helpers import prompts
 from tutorial_helpers.domain import BirthdayRequest
-from tutorial_helpers.frameworks.common import MAX_TOOL_ROUNDS, Selection, ground_candidates, ids_in, options_text
 from tutorial_helpers.frameworks.crewai_team.session import Session
 from tutorial_helpers.frameworks.crewai_team.tools import crewai_tools
 from tutorial_helpers.planning.candidates import effective_guests
+from tutorial_helpers.planning.pipeline import MAX_TOOL_ROUNDS, Selection, ground_candidates, ids_in, options_text
 
 #: which specialist shortlists which categories
 SPECIALISTS: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,7 @@ def grounding_guardrail(session: Session, request: BirthdayRequest, categories: 
 
     CrewAI calls it with the task's output; it returns ``(True, new_output)``. The ids the agent named
     and the ids its tools returned are kept when they exist and meet every hard constraint
-    (:func:`~tutorial_helpers.frameworks.common.ground_candidates`), best first, with their cost for
+    (:func:`~tutorial_helpers.planning.pipeline.ground_candidates`), best first, with their cost for
     the party; a category with nothing valid falls back to the top catalog matches (a warning says
     so). Being deterministic, it never costs a model call.
     """

@@ -26,7 +26,12 @@ from pydantic import Field
 
 from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
-from tutorial_helpers.frameworks.common import (
+from tutorial_helpers.frameworks.crewai_team.crew import build_crew
+from tutorial_helpers.frameworks.crewai_team.session import Session
+from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.pipeline import (
     ExtractedRequest,
     Selection,
     ground_candidates,
@@ -36,11 +41,6 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
-from tutorial_helpers.frameworks.crewai_team.crew import build_crew
-from tutorial_helpers.frameworks.crewai_team.session import Session
-from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.candidates import effective_guests
-from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tutorial_helpers.domain import BirthdayRequest
-from tutorial_helpers.frameworks.common import Step
 from tutorial_helpers.llm import UsageMeter
+from tutorial_helpers.planning.pipeline import Step
 
 Tier = Literal["small", "large"]
 

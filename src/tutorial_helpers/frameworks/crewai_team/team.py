@@ -34,11 +34,11 @@ from typing import Any
 
 from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
-from tutorial_helpers.frameworks.common import FrameworkRun, finish_plan
 from tutorial_helpers.frameworks.crewai_team.crew import SPECIALISTS, assign_categories, build_crew
 from tutorial_helpers.frameworks.crewai_team.flow import BirthdayFlow, PlanState
 from tutorial_helpers.frameworks.crewai_team.session import AGENT_TIERS, Session
 from tutorial_helpers.frameworks.crewai_team.tools import crewai_tool, crewai_tools
+from tutorial_helpers.planning.pipeline import FrameworkRun, finish_plan
 
 FRAMEWORK = "crewai"
 

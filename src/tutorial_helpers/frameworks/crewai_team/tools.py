@@ -16,7 +16,7 @@ from crewai.tools import BaseTool
 from pydantic import ConfigDict, Field
 
 from tutorial_helpers import tools as shared
-from tutorial_helpers.frameworks.common import ids_in
+from tutorial_helpers.planning.pipeline import ids_in
 
 
 class SharedTool(BaseTool):

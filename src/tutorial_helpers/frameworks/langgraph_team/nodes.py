@@ -36,8 +36,18 @@ from pydantic import ValidationError
 
 from tutorial_helpers import prompts, tools
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, PlanItem
-from tutorial_helpers.frameworks import common
-from tutorial_helpers.frameworks.common import (
+from tutorial_helpers.frameworks.langgraph_team.state import (
+    PlannerState,
+    SpecialistTask,
+    TeamContext,
+    entry,
+    request_of,
+)
+from tutorial_helpers.planning import pipeline
+from tutorial_helpers.planning.audit import note_fallback
+from tutorial_helpers.planning.candidates import effective_guests, why_item
+from tutorial_helpers.planning.guardrail import validate_plan
+from tutorial_helpers.planning.pipeline import (
     OPTIONS_PER_CATEGORY,
     ExtractedRequest,
     Selection,
@@ -49,22 +59,12 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
-from tutorial_helpers.frameworks.langgraph_team.state import (
-    PlannerState,
-    SpecialistTask,
-    TeamContext,
-    entry,
-    request_of,
-)
-from tutorial_helpers.planning.audit import note_fallback
-from tutorial_helpers.planning.candidates import effective_guests, why_item
-from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
 #: the catalog tools the retriever may call (the same functions every framework registers)
-RETRIEVAL_TOOLS = common.RETRIEVAL_TOOLS
+RETRIEVAL_TOOLS = pipeline.RETRIEVAL_TOOLS
 #: the categories that get their own specialist agent; the others go straight to the coordinator
-SPECIALISTS = common.SPECIALIST_CATEGORIES
+SPECIALISTS = pipeline.SPECIALIST_CATEGORIES
 #: errors of a model call that make a node fall back to its deterministic equivalent
 try:  # a structured answer the model refused (``message.refusal``, as OpenAI sends it)
     from langchain_openai.chat_models.base import OpenAIRefusalError
@@ -132,7 +132,7 @@ def understand(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, 
     """The extractor: reads the text into ``ExtractedRequest`` (structured output) and merges it.
 
     Hard constraints stay those of the validated request; the model may only add restrictions and
-    fill preferences (:func:`~tutorial_helpers.frameworks.common.merge_requests`). It also starts a
+    fill preferences (:func:`~tutorial_helpers.planning.pipeline.merge_requests`). It also starts a
     fresh retrieval conversation (``RemoveMessage(REMOVE_ALL_MESSAGES)``) for this request.
     """
     ctx = _ctx(runtime)
@@ -192,7 +192,7 @@ def route_retrieval(state: PlannerState) -> Literal["tools", "candidates"]:
     return "candidates"
 
 
-MAX_TOOL_ROUNDS = common.MAX_TOOL_ROUNDS
+MAX_TOOL_ROUNDS = pipeline.MAX_TOOL_ROUNDS
 
 
 def _is_error(content: Any) -> bool:

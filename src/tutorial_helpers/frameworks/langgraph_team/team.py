@@ -32,9 +32,9 @@ from typing import Any
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before LangGraph loads)
 from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
-from tutorial_helpers.frameworks.common import FrameworkRun, Step, finish_plan, ids_in
 from tutorial_helpers.frameworks.langgraph_team.graph import AGENT_GRAPH, build_graph
 from tutorial_helpers.frameworks.langgraph_team.state import TeamContext, request_of
+from tutorial_helpers.planning.pipeline import FrameworkRun, Step, finish_plan, ids_in
 
 __all__ = ["AGENT_GRAPH", "APPROVE", "LangGraphTeam", "auto_approve", "chat_models", "plan", "run", "steps_of"]
 
@@ -169,7 +169,7 @@ class LangGraphTeam:
             on_step: called with each trace step as it streams in.
 
         Returns:
-            A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`: plan, trace, usage per agent.
+            A :class:`~tutorial_helpers.planning.pipeline.FrameworkRun`: plan, trace, usage per agent.
         """
         self.thread_id = thread_id or uuid.uuid4().hex
         inputs = {"text": text, "user_turns": [text], "request": request, "today": request.today}

@@ -67,7 +67,7 @@ def plan_text(plan: BirthdayPlan, who: str | None = None) -> str:
 
 
 def _categories(request: BirthdayRequest) -> list[str]:
-    from tutorial_helpers.frameworks.common import plan_categories
+    from tutorial_helpers.planning.pipeline import plan_categories
 
     return plan_categories(request)
 
@@ -80,7 +80,8 @@ async def grounded_recommendation(llm: AgentLLM, mem: WorkingMemory, request: Bi
     known (``request``), items the user rejected are left out.
     """
     from tutorial_helpers import tools
-    from tutorial_helpers.frameworks.common import (
+    from tutorial_helpers.planning.guardrail import guard
+    from tutorial_helpers.planning.pipeline import (
         RETRIEVAL_TOOLS,
         Selection,
         ground_candidates,
@@ -88,7 +89,6 @@ async def grounded_recommendation(llm: AgentLLM, mem: WorkingMemory, request: Bi
         options_text,
         plan_from_choices,
     )
-    from tutorial_helpers.planning.guardrail import guard
     from tutorial_helpers.planning.reference import assemble_plan, effective_guests
 
     catalog = tools.get_catalog()

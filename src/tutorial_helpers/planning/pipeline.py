@@ -1,9 +1,13 @@
-"""What every framework implementation shares: schemas, candidate handling, plan assembly, tracing.
+"""The pipeline every team runs, whatever its framework: one copy of the glue between the agents.
 
-The four framework planners (AG2, LangGraph, CrewAI, ADK) and the native one differ in orchestration
-only. They use the same prompts (:mod:`tutorial_helpers.prompts`), the same tools
-(:mod:`tutorial_helpers.tools`), these schemas and helpers, and the same guardrail at the end
-(:func:`tutorial_helpers.planners.plan_text`).
+extract -> merge (:func:`merge_requests`) -> retrieve -> ground (:func:`ground_candidates`) -> options
+(:func:`options_text`) -> select -> :func:`plan_from_choices` -> review (:func:`plan_lines`) ->
+:func:`finish_plan`; then the front door's guardrail (:func:`tutorial_helpers.planners.plan_text`).
+
+The native team (:mod:`tutorial_helpers.planning.native`) and the four framework teams
+(:mod:`tutorial_helpers.frameworks`) call these steps in their own idiom; they share the schemas the
+agents answer with (:class:`ExtractedRequest`, :class:`Selection`), the run record (:class:`FrameworkRun`)
+and the limits (:data:`MAX_TOOL_ROUNDS`). They differ in orchestration only.
 """
 
 from __future__ import annotations
