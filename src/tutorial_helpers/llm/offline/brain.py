@@ -1,12 +1,18 @@
-"""The behaviour of the offline model: understand, act, answer.
+"""The behaviour of the offline model: find the role, understand, act, answer.
 
+0. **Role** (:mod:`.roles`): from the system prompt, by keywords, else by meaning (embedding
+   similarity), else a generic assistant that answers in the format the prompt asks for.
 1. **Understand** (:mod:`.understanding`): the request from the user's words (shared extractor),
    today's date, tool results and every catalog id seen.
-2. **Act** (:mod:`.tools_choice`): with tools offered, call what serves what is still missing.
+2. **Act** (:mod:`.tools_choice`): with tools offered, call what serves what is still missing, and a
+   tool of no known kind when the user asks for what it does (:mod:`.intent`).
 3. **Answer**: fill the ``response_format`` schema (:mod:`.schema_fill`) or write the text of the
-   role the system prompt gives (:mod:`.roles`). Every item named is grounded (:mod:`.grounding`).
+   role the system prompt gives (:mod:`.roles`), starting with what non-catalog tools returned.
+   Every item named is grounded (:mod:`.grounding`).
 
-Same input, same output: there is no randomness anywhere.
+Every reply carries ``meta`` (sent as the ``offline`` object of the completion): the role and how it
+was found, and ``guesses``, one line per guess (a role read by meaning or not recognised, a tool
+called because its words matched the request). Same input, same output: no randomness anywhere.
 """
 
 from __future__ import annotations
@@ -16,10 +22,10 @@ from typing import Any
 
 from tutorial_helpers.llm.offline import grounding as g
 from tutorial_helpers.llm.offline.protocol import ChatRequest, Reply
-from tutorial_helpers.llm.offline.roles import detect_role, write
+from tutorial_helpers.llm.offline.roles import detect_role, detect_role_info, identity, write, write_generic
 from tutorial_helpers.llm.offline.schema_fill import fill_schema, item_fields
 from tutorial_helpers.llm.offline.tiers import Tier
-from tutorial_helpers.llm.offline.tools_choice import choose_calls
+from tutorial_helpers.llm.offline.tools_choice import choose_calls, profile
 from tutorial_helpers.llm.offline.understanding import Context, read_conversation
 
 
@@ -40,22 +46,58 @@ def respond(request: ChatRequest, tier: Tier) -> Reply:
         tier: the model tier (its ``level`` sets how much the model understands).
 
     Returns:
-        The reply: tool calls, or text (JSON text with a ``response_format``).
+        The reply: tool calls, or text (JSON text with a ``response_format``), and its ``meta``.
     """
     system_text = "\n".join(m.text() for m in request.messages if m.role in ("system", "developer"))
-    role = detect_role(system_text)
+    role, source = detect_role_info(system_text)
     ctx = read_conversation(request, tier.level, role)
+    guesses = role_guesses(role, source, system_text)
+    meta = {"role": role, "role_source": source, "guesses": guesses}
     parallel = request.parallel_tool_calls is not False
-    calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role)
+    calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role, notes=guesses)
     if calls:
-        return Reply(tool_calls=calls, finish_reason="tool_calls")
+        return Reply(tool_calls=calls, finish_reason="tool_calls", meta=meta)
     rf = request.response_format or {}
     if rf.get("type") == "json_schema":
         schema = (rf.get("json_schema") or {}).get("schema") or {"type": "object"}
-        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False))
+        return Reply(content=json.dumps(fill_schema(schema, ctx, role), ensure_ascii=False), meta=meta)
     if rf.get("type") == "json_object":
-        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False))
-    return Reply(content=write(role, ctx))
+        return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False), meta=meta)
+    text = write_generic(ctx) if source == "generic" else write(role, ctx)
+    if role in ("assistant", "recommender", "selector", "summarizer"):
+        told = tool_reports(ctx, request.tools or [])
+        if told:
+            text = told + "\n" + text
+    return Reply(content=text, meta=meta)
+
+
+def role_guesses(role: str, source: str, system_text: str) -> list[str]:
+    """The metadata lines that say how the role was guessed (empty when keywords decided)."""
+    who = identity(system_text)
+    if source == "similarity":
+        return [f"role '{role}' guessed by meaning from '{who or system_text[:60]}'"]
+    if source == "format":
+        return [f"role '{role}' guessed from the verdict words the prompt asks for ('{who or system_text[:60]}')"]
+    if source == "generic":
+        return [f"role not recognised ('{who or system_text[:60]}'): answered as a generic assistant"]
+    return []
+
+
+def tool_reports(ctx: Any, tools_json: list[dict[str, Any]]) -> str:
+    """One line per result of a non-catalog tool (a learner's ``get_weather``), to lead the answer with."""
+    offered = {p.name: p for p in (profile(t) for t in tools_json)}
+    lines = []
+    for r in ctx.tool_results:
+        p = offered.get(r.name)
+        if p is None or p.kind() is not None or p.schema_like():
+            continue
+        data = r.data
+        if isinstance(data, dict):
+            shown = ", ".join(f"{k}: {v}" for k, v in list(data.items())[:8])
+        else:
+            shown = r.content.strip()
+        lines.append(f"{r.name} says: {shown[:300]}")
+    return "\n".join(dict.fromkeys(lines))
 
 
 def debug_view(request: ChatRequest, tier: Tier) -> dict[str, Any]:

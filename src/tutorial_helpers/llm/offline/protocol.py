@@ -145,6 +145,8 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
+    #: what the stand-in wants the caller to know (role found, guesses): the completion's ``offline`` object
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
@@ -186,6 +188,7 @@ def completion_body(cid: str, model: str, reply: Reply, prompt_tokens: int, comp
         "system_fingerprint": SYSTEM_FINGERPRINT,
         "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": reply.finish_reason}],
         "usage": usage_body(prompt_tokens, completion_tokens),
+        **({"offline": reply.meta} if reply.meta else {}),
     }
 
 
@@ -228,7 +231,10 @@ def stream_chunks(cid: str, model: str, reply: Reply, prompt_tokens: int, comple
             {"index": i, "id": ids[i], "type": "function", "function": {"name": name, "arguments": ""}}]})
         for piece in _pieces(args, 16):
             yield _chunk(cid, model, created, {"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
-    yield _chunk(cid, model, created, {}, reply.finish_reason)
+    final = _chunk(cid, model, created, {}, reply.finish_reason)
+    if reply.meta:
+        final["offline"] = reply.meta
+    yield final
     if include_usage:
         last = _chunk(cid, model, created, {})
         last["choices"] = []

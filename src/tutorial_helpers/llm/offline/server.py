@@ -75,7 +75,7 @@ def _break_tool_args(reply: Reply) -> Reply:
     """Replace each tool call's arguments by an object that breaks the schema (unknown key, wrong types)."""
     bad = json.dumps({"unexpected_argument": True, "k": "many"})
     return Reply(content=reply.content, tool_calls=[(n, bad) for n, _ in reply.tool_calls],
-                 finish_reason=reply.finish_reason)
+                 finish_reason=reply.finish_reason, meta=reply.meta)
 
 
 def create_app(faults: FaultConfig | None = None, latency_scale: float | None = None) -> FastAPI:
@@ -174,7 +174,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         structured = (req.response_format or {}).get("type") in ("json_schema", "json_object")
         if fault == "malformed_json" and structured and reply.content:
             reply = Reply(content=_break_json(reply.content), tool_calls=reply.tool_calls,
-                          finish_reason=reply.finish_reason)
+                          finish_reason=reply.finish_reason, meta=reply.meta)
 
         prompt_tokens = count_messages(messages, req.tools, req.response_format)
         completion_tokens = max(1, count_tokens(reply.content) + sum(
