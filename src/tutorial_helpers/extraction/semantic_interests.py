@@ -67,7 +67,8 @@ HABIT = re.compile(
     r"crazy\s+about|mad\s+about|hooked|enjoys?|likes?|into|fan\s+of)\b|\b[a-z]{3,}ing\b"
     # the present simple after a person is a habit: "she writes little programs", "he tinkers with motors"
     r"|\b(?:she|he|who|they|daughter|son|one|kid|child|mom|mum|dad|wife|husband|grandma|grandpa)\s+"
-    r"(?:\w+ly\s+)?(?!turns\b|is\b|has\b|was\b|does\b)[a-z]{3,}s\b",
+    r"(?:\w+ly\s+)?(?!(?:turns|is|has|was|does|prefers|wants|needs|hopes|wishes|seems|looks|gets|goes|says|thinks|"
+    r"knows|feels|means|deserves|asks|agrees)\b)[a-z]{3,}s\b",
     re.I)
 #: -ing words that are logistics, not habits
 _NOT_HABIT = re.compile(r"\b(?:turning|planning|coming|expecting|inviting|hosting|thinking|looking|wondering|"

@@ -106,7 +106,8 @@ def detect_role(system_text: str) -> str:
     return detect_role_info(system_text)[0]
 
 
-_GENERIC_ASSISTANT = re.compile(r"\b(?:helpful|friendly|useful|general)?\s*(?:ai\s+)?assistant\b", re.I)
+#: an identity that is a plain assistant ("a birthday planning assistant with tools"): no role to guess
+_GENERIC_ASSISTANT = re.compile(r"\b(?:assistant|helper|chatbot|bot)\b", re.I)
 
 
 def detect_role_info(system_text: str) -> tuple[str, str]:
@@ -132,7 +133,7 @@ def detect_role_info(system_text: str) -> tuple[str, str]:
     role, best = max(scores.items(), key=lambda kv: (kv[1], -ROLES.index(kv[0])))
     if best >= 2.0:
         return role, "keywords"
-    if identities and _GENERIC_ASSISTANT.fullmatch(identities[0].strip()):
+    if identities and _GENERIC_ASSISTANT.search(identities[0]):
         return "assistant", "keywords"
     pos, _neg = verdict_words(body)
     if pos is not None:  # "reply YES if the plan can go out, NO otherwise": a check, whatever the title
