@@ -325,3 +325,29 @@ def test_held_out_role_prompts_are_mostly_recognised_and_misses_say_so(client: O
         if meta["role_source"] in ("similarity", "format", "generic"):
             assert meta["guesses"], meta  # a guess is always declared
     assert hits / len(HELD_OUT) >= 2 / 3, hits
+
+
+def test_a_final_tool_is_called_once_and_clearing_is_never_final(client: OpenAI) -> None:
+    clear = tool("wipe_shortlist", "Empty the shortlist (start the plan over).", {})
+    submit = tool("submit_plan", "Submit the final plan.", {"item_ids": {"type": "array", "items": S}})
+    search = tool("search_catalog", "Search the party catalog for gifts, cakes and venues.",
+                  {"query": S, "category": S, "city": S, "max_price": N}, ["query"])
+    messages: list[dict[str, Any]] = [{"role": "user", "content": PARTY}]
+    names: list[str] = []
+    for _ in range(8):  # a learner's loop: run whatever the model asks until it answers in text
+        msg, _ = ask(client, messages, [search, clear, submit])
+        if not msg.tool_calls:
+            break
+        messages.append(msg.model_dump(exclude_none=True))
+        for c in msg.tool_calls:
+            names.append(c.function.name)
+            args = json.loads(c.function.arguments)
+            if c.function.name == "search_catalog":
+                from tutorial_helpers.tools import search_catalog
+
+                result: Any = search_catalog(**{k: v for k, v in args.items() if k in ("query", "category", "city", "max_price")})
+            else:
+                result = {"ok": True}
+            messages.append({"role": "tool", "tool_call_id": c.id, "content": json.dumps(result, default=str)})
+    assert not msg.tool_calls, names  # the loop ends
+    assert "wipe_shortlist" not in names and names.count("submit_plan") == 1, names

@@ -18,6 +18,7 @@ called because its words matched the request). Same input, same output: no rando
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tutorial_helpers.llm.offline import grounding as g
@@ -65,10 +66,16 @@ def respond(request: ChatRequest, tier: Tier) -> Reply:
         return Reply(content=json.dumps(free_json(ctx, role), ensure_ascii=False), meta=meta)
     text = write_generic(ctx) if source == "generic" else write(role, ctx)
     if role in ("assistant", "recommender", "selector", "summarizer"):
-        told = tool_reports(ctx, request.tools or [])
-        if told:
+        told, only_those = tool_reports(ctx, request.tools or [])
+        if told and only_those and not ASKS_FOR_PLAN.search(ctx.last_user_text):
+            text = told  # the user asked what the tool does ("how many guests is that?"), not for a plan
+        elif told:
             text = told + "\n" + text
     return Reply(content=text, meta=meta)
+
+
+#: a message that asks for a plan or suggestions, not only for what a tool does
+ASKS_FOR_PLAN = re.compile(r"\b(?:plan|recommend|suggest|ideas?|find|organi[sz]e|options?|what should)\b", re.I)
 
 
 def role_guesses(role: str, source: str, system_text: str) -> list[str]:
@@ -83,13 +90,16 @@ def role_guesses(role: str, source: str, system_text: str) -> list[str]:
     return []
 
 
-def tool_reports(ctx: Any, tools_json: list[dict[str, Any]]) -> str:
-    """One line per result of a non-catalog tool (a learner's ``get_weather``), to lead the answer with."""
+def tool_reports(ctx: Any, tools_json: list[dict[str, Any]]) -> tuple[str, bool]:
+    """One line per result of a non-catalog tool (a learner's ``get_weather``), to lead the answer with,
+    and whether every tool result of the conversation came from such tools."""
     offered = {p.name: p for p in (profile(t) for t in tools_json)}
     lines = []
+    only = bool(ctx.tool_results)
     for r in ctx.tool_results:
         p = offered.get(r.name)
         if p is None or p.kind() is not None or p.schema_like():
+            only = False
             continue
         data = r.data
         if isinstance(data, dict):
@@ -97,7 +107,7 @@ def tool_reports(ctx: Any, tools_json: list[dict[str, Any]]) -> str:
         else:
             shown = r.content.strip()
         lines.append(f"{r.name} says: {shown[:300]}")
-    return "\n".join(dict.fromkeys(lines))
+    return "\n".join(dict.fromkeys(lines)), only
 
 
 def debug_view(request: ChatRequest, tier: Tier) -> dict[str, Any]:

@@ -255,7 +255,10 @@ def write_selector(ctx: Context) -> str:
         return "None of the options meets every constraint, so I cannot choose a plan."
     total = sum(p.subtotal for p in items)
     lines = [f"- {p.category}: {p.id} {p.name} ({g.money(p.subtotal)})" for p in items]
-    budget = f" within the budget of {g.money(ctx.request.budget)}" if ctx.request.budget else ""
+    budget = ""
+    if ctx.request.budget:  # never claim a plan fits when it does not
+        fits = total <= ctx.request.budget + 1e-9
+        budget = f" {'within' if fits else 'over'} the budget of {g.money(ctx.request.budget)}"
     return "I choose:\n" + "\n".join(lines) + f"\nTotal: {g.money(total)}{budget}."
 
 

@@ -69,9 +69,15 @@ class ToolProfile:
         best = max(scores.items(), key=lambda kv: (kv[1], -list(NEEDS).index(kv[0])))
         if best[1] < 1:
             return None
+        if best[0] == "final" and self.destructive():
+            return None  # "clear_cart: start a plan over" undoes work: never the way to deliver an answer
         if best[0] == "search" and not self.catalog_like():
             return None  # "lookup_allergy_info(ingredient)" looks things up, but not in the catalog
         return best[0]
+
+    def destructive(self) -> bool:
+        """Whether the tool's name says it undoes or deletes something (clear, delete, remove, cancel, reset)."""
+        return bool(self.name_words & {"clear", "delete", "remove", "cancel", "reset", "empty", "drop", "undo", "wipe"})
 
     def catalog_like(self) -> bool:
         """Whether the tool searches things one can put in a plan (products, ideas, a category, a query)."""
@@ -654,6 +660,8 @@ def _choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: A
         if acts:
             return [(n, json.dumps(a)) for n, a in acts]
     fin = final_tool(tools)
+    if fin is not None and tool_choice != "required" and _called(ctx, fin.name):
+        fin = None  # the answer was delivered once: answer in text rather than call it again
     if fin is not None and (tool_choice == "required" or fin.kind() == "final" and ctx.tool_results):
         return [(fin.name, json.dumps(fill_schema(fin.parameters, ctx, role)))]
     if tool_choice == "required":  # the tool that best matches what was said, else the first
