@@ -19,8 +19,14 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export ANONYMIZED_TELEMETRY := False
 export HF_HUB_OFFLINE := 1
 PYTEST_ARGS ?=
+# The suite must pass whatever the machine's date is. `make test` runs it once on the real clock, then the
+# clock-sensitive tests (frameworks, notebooks, the clock's own) again with the wall clock shifted by
+# libfaketime (Debian's `faketime`: it also reaches the Jupyter kernels and servers the tests start):
+# a few days after the example scenarios' party dates, and a year later.
+SHIFTED_DATES ?= 2026-12-22 2027-12-01
+SHIFTED_MARKERS := frameworks or notebook or clock
 
-.PHONY: help venv demo test test-fast lint lab bench lock clean catalog
+.PHONY: help venv demo test test-fast test-shifted faketime lint lab bench lock clean catalog
 
 help:
 	@echo "make demo | make test | make lab | make bench | make lint | make catalog | make lock | make clean"
@@ -40,8 +46,23 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts notebooks
 
-test: $(STAMP) lint
+test: $(STAMP) lint faketime
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-shifted
+
+# the clock-sensitive tests under each shifted wall clock (see SHIFTED_DATES)
+test-shifted: $(STAMP) faketime
+	@set -e; for day in $(SHIFTED_DATES); do \
+	  echo "== wall clock shifted to $$day (faketime)"; \
+	  faketime -f "@$$day 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "$(SHIFTED_MARKERS)" $(PYTEST_ARGS); \
+	done
+
+# libfaketime for test-shifted: installed from Debian's packages when missing (needs root, as in CI)
+faketime:
+	@command -v faketime >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else echo "make test needs faketime (Debian package 'faketime'): sudo apt-get install faketime"; exit 2; fi; }
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -q -m "not notebook and not frameworks" $(PYTEST_ARGS)

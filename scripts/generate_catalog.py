@@ -9,7 +9,7 @@ Run from the repository root::
     .venv/bin/python scripts/generate_catalog.py            # catalog + vectors (~20 s)
     .venv/bin/python scripts/generate_catalog.py --no-vectors
 
-The same seed always gives the same file, byte for byte. Every guarantee of design.md section 5 is
+The same seed always gives the same file, byte for byte. Every guarantee of ARCHITECTURE.md [catalog] is
 met by construction (a "guaranteed" item is written for each rule, then random variety is added);
 ``tests/test_catalog.py`` checks them one by one.
 """

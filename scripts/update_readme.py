@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- notebooks:start -->", "<!-- notebooks:end -->"
-PARTS = {"A": "Foundations", "B": "Building blocks", "C": "Industrial patterns", "D": "Build, debug, challenges", "E": "Frameworks"}
+PARTS = {"A": "Introduction", "B": "Alphabets (building blocks)", "C": "Industrial patterns", "D": "Hands-on with the frameworks",
+         "E": "Challenges and future"}
 REPO = "agentic-recsys-hands-on/agentic-recsys-hands-on"
 
 

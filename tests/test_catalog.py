@@ -1,4 +1,4 @@
-"""The mock catalog meets every guarantee of design.md section 5, one test per guarantee, plus the Catalog API."""
+"""The mock catalog meets every guarantee of ARCHITECTURE.md [catalog], one test per guarantee, plus the Catalog API."""
 
 from __future__ import annotations
 
@@ -289,7 +289,7 @@ def test_gift_descriptions_mention_their_interest(cat):
     assert not bad, f"gift texts without their interest word: {bad[:5]}"
 
 
-# --- the public scenarios are plannable (design.md section 4 examples) --------------------------
+# --- the public scenarios are plannable (ARCHITECTURE.md [scenarios and checks] examples) --------------------------
 
 TODAY = dt.date(2026, 11, 22)
 # id, city, date, guests, budget, age, avoid, dietary, interests, categories

@@ -1,4 +1,4 @@
-"""The CLI contract of design.md section 3: JSON shapes, exit codes, one-line errors, no tracebacks."""
+"""The CLI contract of ARCHITECTURE.md [contracts]: JSON shapes, exit codes, one-line errors, no tracebacks."""
 
 from __future__ import annotations
 

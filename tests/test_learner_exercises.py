@@ -298,7 +298,8 @@ def test_a_role_it_cannot_play_says_so_and_what_it_understood(client: OpenAI) ->
 def test_every_guess_is_in_the_metadata_and_keyword_roles_are_not_guesses(client: OpenAI) -> None:
     _, meta = ask(client, [{"role": "system", "content": "You are the critic. Reply APPROVED or list problems."},
                            {"role": "user", "content": PARTY + "\n" + _plan_text(True)}])
-    assert meta == {"role": "critic", "role_source": "keywords", "guesses": []}
+    assert {k: meta[k] for k in ("role", "role_source", "guesses")} == {"role": "critic", "role_source": "keywords",
+                                                                        "guesses": []}
     _, meta = ask(client, [{"role": "system", "content": "You are a pirate poet. Write a limerick."},
                            {"role": "user", "content": PARTY}])
     assert meta["role_source"] == "generic" and meta["guesses"]

@@ -79,6 +79,11 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
             "llm_calls_per_plan": lambda v: v > 0,
             "example_plan_valid": lambda v: v is True,
             "trace_agents": lambda v: v >= 4,
+            "raw_pass_rate": _between(0, 1),
+            "fallback_rate": _between(0, 1),
+            "raw_not_above_guarded": lambda v: v is True,
+            "mini_team_plan_valid": lambda v: v is True,
+            "mini_team_grounded": lambda v: v is True,
         }
         for nb in ("10_ag2.ipynb", "11_langgraph.ipynb", "12_crewai.ipynb", "13_adk.ipynb")
     },
@@ -86,6 +91,9 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "frameworks_compared": lambda v: v >= 6,
         "min_pass_rate": lambda v: v >= 0.9,
         "all_grounded": lambda v: v is True,
+        "min_raw_pass_rate": _between(0, 1),
+        "raw_never_above_guarded": lambda v: v is True,
+        "calls_without_today": lambda v: v == 0,
     },
 }
 
@@ -163,6 +171,23 @@ def test_notebook_is_clean_and_follows_contract(entry):
     # no model names hard-coded: they come from config
     src = "\n".join("".join(c["source"]) for c in code)
     assert not re.search(r"['\"](gpt-[0-9a-z.-]+|gemini-[0-9a-z.-]+|offline-(small|large))['\"]", src), "model name literal"
+
+
+#: "notebook 05", "Notebooks 10–13", "**03 · ..." (the "next" links): each must be a registered notebook
+NB_REF = re.compile(r"\b[Nn]otebooks? (\d\d)(?:\s*(?:–|-|to|and)\s*(\d\d))?|\*\*(\d\d) ·")
+
+
+def test_cross_references_point_to_notebooks_that_exist():
+    registered = {e["file"][:2] for e in REGISTRY}
+    dangling = []
+    for e in REGISTRY:
+        nb = load(NB_DIR / e["file"])
+        text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        for m in NB_REF.finditer(text):
+            for num in filter(None, m.groups()):
+                if num not in registered:
+                    dangling.append(f"{e['file']}: {m.group(0)!r}")
+    assert not dangling, dangling
 
 
 def test_no_key_like_strings_tracked():

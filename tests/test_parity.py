@@ -2,10 +2,14 @@
 
 Each framework has its own test file with all twelve examples; this one puts them side by side on a
 few scenarios that exercise different paths (a full party, a gift-only request, two impossible
-requests) and checks that every planner reaches the same verdict on every check.
+requests, and requests written on other days with relative dates: "this Saturday", a January date
+asked in December) and checks that every planner reaches the same *guarded* verdict on every check.
+Raw figures (the team's own plan) may differ between frameworks; they are reported, not compared.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,9 @@ from tutorial_helpers.planners import FRAMEWORKS
 pytestmark = pytest.mark.frameworks
 
 IDS = ("ex01", "ex03", "ex09", "ex10", "ex12")
+#: written on other days than the examples (their `today` is not 2026-11-22), with relative dates
+SHIFTED = Path(__file__).parent / "data" / "shifted_scenarios.jsonl"
+SHIFTED_IDS = ("sh01", "sh02", "sh04")
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +30,8 @@ def results():
 
     os.environ.setdefault("TUTORIAL_OFFLINE_LATENCY_SCALE", "0")
     scenarios = [s for s in load_scenarios() if s.id in IDS]
-    assert len(scenarios) == len(IDS)
+    scenarios += [s for s in load_scenarios(SHIFTED) if s.id in SHIFTED_IDS]
+    assert len(scenarios) == len(IDS) + len(SHIFTED_IDS)
     return {fw: evaluate(fw, scenarios) for fw in FRAMEWORKS}
 
 
@@ -54,3 +62,10 @@ def test_agentic_frameworks_really_call_the_model(results):
             continue
         feasible = [r.plan for r in res.results if r.plan and r.plan["feasible"]]
         assert feasible and all(p["usage"]["llm_calls"] > 0 and p["provider"] == "offline" for p in feasible), fw
+
+
+def test_every_model_call_was_told_what_day_it_is(results):
+    for fw, res in results.items():
+        m = res.metrics()
+        assert m["calls_without_today"] == 0, fw
+        assert 0.0 <= m["raw_pass_rate"] <= m["pass_rate"], fw

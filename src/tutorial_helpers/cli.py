@@ -1,4 +1,4 @@
-"""The command line of design.md section 3 (``python -m tutorial_helpers ...`` or ``tutorial-helpers ...``).
+"""The command line of ARCHITECTURE.md [contracts] (``python -m tutorial_helpers ...`` or ``tutorial-helpers ...``).
 
 Exit codes: 0 done; 2 bad input or configuration (one line on stderr, no traceback); 3 the request is
 valid but no plan can satisfy it (the plan is still printed); 1 internal error.
@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--transport", choices=("stdio", "http"), default="stdio")
     sm.add_argument("--port", type=int, default=8765)
     sm.add_argument("--host", default="127.0.0.1")
+    sm.add_argument("--today", type=_date, default=None,
+                    help="the tools' today (YYYY-MM-DD) for lead times and availability (default: the system date)")
 
     sc = sub.add_parser("catalog", help="catalog commands")
     csub = sc.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
@@ -110,7 +112,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         result = evaluate(fw, scenarios, provider=args.provider, seed=args.seed, progress=progress)
         metrics.append(result.metrics())
-        rows += [{"framework": fw, "id": r.id, "passed": r.passed, "checks": r.checks, "error": r.error} for r in result.results]
+        rows += [{"framework": fw, "id": r.id, "passed": r.passed, "raw_passed": r.raw_passed, "fallback": r.fallback,
+                  "repaired": r.repaired, "checks": r.checks, "raw_checks": r.raw_checks, "error": r.error}
+                 for r in result.results]
     if args.out:
         paths = write_report(metrics, args.out, rows)
         if not args.json:
@@ -120,7 +124,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         for m in metrics:
             sys.stdout.write(
-                f"{m['framework']:>10}: pass_rate {m['pass_rate']:.2f}  grounded_rate {m['grounded_rate']:.2f}  "
+                f"{m['framework']:>10}: pass_rate {m['pass_rate']:.2f} (raw {m['raw_pass_rate']:.2f}, fallbacks "
+                f"{m['fallback_rate']:.2f}, repairs {m['repair_rate']:.2f})  grounded_rate {m['grounded_rate']:.2f}  "
                 f"n={m['n']}  llm_calls/plan {m['mean_llm_calls']:.1f}  wall/plan {m['mean_wall_s']:.2f}s\n"
             )
             for f in m["failures"][:10]:
@@ -159,7 +164,8 @@ def cmd_serve_llm(args: argparse.Namespace) -> int:
 def cmd_serve_mcp(args: argparse.Namespace) -> int:
     from tutorial_helpers.mcp.server import run
 
-    run(transport=args.transport, host=args.host, port=args.port)
+    run(transport=args.transport, host=args.host, port=args.port,
+        today=args.today.isoformat() if args.today else None)
     return EXIT_OK
 
 

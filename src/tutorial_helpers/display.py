@@ -97,16 +97,51 @@ def show_plan(plan: BirthdayPlan) -> None:
 
 
 def metrics_table(metrics: Iterable[dict[str, Any]]):
-    """A pandas DataFrame with one row per framework / strategy and the headline metrics."""
+    """A pandas DataFrame with one row per framework / strategy and the headline metrics.
+
+    ``raw_pass_rate`` (the agents' own plans) stands beside ``pass_rate`` (after fallbacks and the
+    guardrail); ``fallback_rate`` and ``repair_rate`` say how often each safety net acted.
+    """
     import pandas as pd
 
     rows = []
     for m in metrics:
-        row = {k: m.get(k) for k in ("framework", "model", "n", "pass_rate", "grounded_rate", "mean_llm_calls",
-                                     "mean_tool_calls", "mean_tokens", "mean_cost_usd", "mean_wall_s")}
+        row = {k: m.get(k) for k in ("framework", "model", "n", "raw_pass_rate", "pass_rate", "fallback_rate",
+                                     "repair_rate", "grounded_rate", "mean_llm_calls", "mean_tool_calls",
+                                     "mean_tokens", "mean_cost_usd", "mean_wall_s")}
         row.update({f"check:{k}": v for k, v in m.get("checks", {}).items()})
         rows.append(row)
     return pd.DataFrame(rows).set_index("framework")
+
+
+def raw_guarded_table(result: Any):
+    """One row per scenario: the team's own verdict (raw) beside the guarded one, and what code did.
+
+    Args:
+        result: an :class:`~tutorial_helpers.evaluation.harness.EvaluationResult`.
+
+    Returns:
+        A pandas DataFrame indexed by scenario id with ``raw passed``, ``guarded passed``,
+        ``repaired`` (the guardrail changed the plan), ``pre-check`` (refused before any model call)
+        and ``fallbacks`` (where code replaced a model answer).
+    """
+    import pandas as pd
+
+    rows = []
+    for r in result.results:
+        raw = (r.plan or {}).get("raw") or {}
+        rows.append({"id": r.id, "raw passed": r.raw_passed, "guarded passed": r.passed, "repaired": r.repaired,
+                     "pre-check": r.prechecked, "fallbacks": "; ".join(raw.get("fallbacks", [])),
+                     "violations in the team's plan": "; ".join(raw.get("violations", []))})
+    return pd.DataFrame(rows).set_index("id")
+
+
+def raw_guarded_summary(metrics: dict[str, Any]) -> str:
+    """One sentence with the recorded raw and guarded figures of one evaluation."""
+    return (f"{metrics['framework']}: raw pass rate {metrics['raw_pass_rate']:.0%} (the agents' own plans) vs "
+            f"guarded {metrics['pass_rate']:.0%} (after fallbacks and the guardrail); code replaced a model answer "
+            f"in {metrics['fallback_rate']:.0%} of the runs, the guardrail changed {metrics['repair_rate']:.0%} of "
+            f"the plans, and the pre-check answered {metrics['precheck_rate']:.0%} without any model call.")
 
 
 def agent_graph(nodes: list[str], edges: list[tuple[str, str] | tuple[str, str, str]], title: str = "", path: str | None = None):

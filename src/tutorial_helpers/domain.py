@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 # ---------------------------------------------------------------------------------------------
-# Vocabulary (the catalog guarantees of design.md section 5)
+# Vocabulary (the catalog guarantees of ARCHITECTURE.md [catalog])
 # ---------------------------------------------------------------------------------------------
 
 CATEGORIES: tuple[str, ...] = ("gift", "cake", "venue", "activity", "decoration", "food", "experience")
@@ -330,8 +330,24 @@ class Violation(BaseModel):
     item_id: str | None = None
 
 
+class RawOutcome(BaseModel):
+    """The plan as the agents produced it, before the guardrail, and what code did for them.
+
+    ``plan_text`` fills it (see :mod:`tutorial_helpers.planning.audit`); the evaluation scores it as
+    the *raw* figure beside the guarded one.
+    """
+
+    item_ids: list[str] = Field(default_factory=list, description="the items of the team's plan")
+    total_cost: float = 0.0
+    feasible: bool = True
+    violations: list[str] = Field(default_factory=list, description="what the guardrail found in the team's plan")
+    fallbacks: list[str] = Field(default_factory=list, description="where code replaced a model answer")
+    repaired: bool = Field(default=False, description="the guardrail changed the plan")
+    calls_without_today: int = Field(default=0, description="model calls that were not told the date")
+
+
 class BirthdayPlan(BaseModel):
-    """The plan JSON of design.md section 3."""
+    """The plan JSON of ARCHITECTURE.md [contracts]."""
 
     feasible: bool
     request: BirthdayRequest
@@ -346,6 +362,9 @@ class BirthdayPlan(BaseModel):
     provider: str = "none"
     model: str = "none"
     usage: Usage = Field(default_factory=Usage)
+    raw: RawOutcome | None = Field(default=None, description="the team's own plan and the fallbacks (agent planners)")
+    #: the team's plan before the guardrail (not serialised; scored by the evaluation as "raw")
+    _raw_plan: BirthdayPlan | None = PrivateAttr(default=None)
 
     def recompute_total(self) -> None:
         """Set ``total_cost`` to the sum of subtotals (rounded to cents)."""

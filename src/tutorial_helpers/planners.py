@@ -8,6 +8,10 @@ orchestration only:
    no venue big enough) -> ``feasible: false`` with reasons, before any model is called;
 3. the framework's own planner (reference, native, ag2, langgraph, crewai, adk);
 4. the guardrail (:func:`tutorial_helpers.planning.guardrail.guard`) against the validated request.
+
+The plan keeps what the team produced before step 4 (``plan.raw``: its items, the violations found in
+them, the fallbacks where code replaced a model answer, whether the guardrail changed it), so an
+evaluation can report the agents' own figure beside the guarded one.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, InputError
+from tutorial_helpers import clock
+from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, InputError, RawOutcome
+from tutorial_helpers.llm.usage import UsageMeter
+from tutorial_helpers.planning.audit import auditing
 
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
@@ -81,6 +88,23 @@ def parse_text(text: str, today: dt.date) -> tuple[BirthdayRequest, str | None]:
     return req, ex.unknown_city
 
 
+def raw_outcome(team_plan: BirthdayPlan, final: BirthdayPlan, request: BirthdayRequest, catalog: Catalog,
+                fallbacks: list[str], calls_without_today: int = 0) -> RawOutcome:
+    """What the team produced before the guardrail, and whether the guardrail or code changed it."""
+    from tutorial_helpers.planning.guardrail import validate_plan
+
+    found = validate_plan(team_plan, request, catalog) if team_plan.feasible else []
+
+    def shape(p: BirthdayPlan) -> tuple:
+        return p.feasible, sorted((i.id, i.quantity) for i in p.items), round(p.total_cost, 2)
+
+    return RawOutcome(
+        item_ids=team_plan.item_ids(), total_cost=team_plan.total_cost, feasible=team_plan.feasible,
+        violations=[f"{v.check}: {v.detail}" for v in found], fallbacks=fallbacks,
+        repaired=shape(team_plan) != shape(final), calls_without_today=calls_without_today,
+    )
+
+
 def plan_text(
     text: str,
     framework: str = "reference",
@@ -96,7 +120,8 @@ def plan_text(
     Args:
         text: the request as a person would write it.
         framework: ``reference``, ``native``, ``ag2``, ``langgraph``, ``crewai`` or ``adk``.
-        today: the reference date for relative dates (default: the real today).
+        today: the reference date for relative dates (default: the clock's today, i.e. the date fixed
+            by an enclosing ``clock.use_today`` or else the system date, read once here).
         provider: ``offline`` (default without keys), ``openai``, ``gemini``, ``compatible``.
         seed: for deterministic runs.
         catalog: the catalog (default: the shipped one).
@@ -112,22 +137,34 @@ def plan_text(
         from tutorial_helpers.catalog import load_catalog
 
         catalog = load_catalog()
-    today = today or dt.date.today()
-    t0 = time.perf_counter()
-    request, unknown_city = parse_text(text, today)
-    say = on_step or (lambda _s: None)
-    say(f"understood: {request.model_dump(mode='json', exclude_defaults=True)}")
-    reasons = check_feasibility(request, catalog, unknown_city=unknown_city)
-    if reasons:
-        say("pre-check: no plan can satisfy this request")
-        plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
-    else:
-        planner = get_planner(framework)
-        plan = planner(text, request, provider=provider, seed=seed)
-        say(f"{framework}: proposed {len(plan.items)} items")
-        plan = guard(plan, request, catalog)
-        if plan.feasible is False and not plan.reasons:
-            plan.reasons = ["The planner could not produce a plan that meets every constraint."]
+    with clock.use_today(today) as today:  # the one clock of this run (the system date read here if not given)
+        t0 = time.perf_counter()
+        request, unknown_city = parse_text(text, today)
+        say = on_step or (lambda _s: None)
+        say(f"understood: {request.model_dump(mode='json', exclude_defaults=True)}")
+        reasons = check_feasibility(request, catalog, unknown_city=unknown_city)
+        if reasons:
+            say("pre-check: no plan can satisfy this request")
+            plan = BirthdayPlan(feasible=False, request=request, reasons=reasons, explanation=" ".join(reasons))
+        else:
+            planner = get_planner(framework)
+            meter = UsageMeter("clock check")
+            with meter.active(), auditing() as audit:
+                plan = planner(text, request, provider=provider, seed=seed)
+            undated = meter.calls_without_today()
+            if undated:
+                plan.warnings.append(
+                    f"{undated} model call(s) did not say what day it is: the offline model assumed the "
+                    "machine's date there (a real model would guess). Give every role prompt today's date "
+                    "with tutorial_helpers.prompts.render."
+                )
+            say(f"{framework}: proposed {len(plan.items)} items")
+            team_plan = plan.model_copy(deep=True)
+            plan = guard(plan, request, catalog)
+            if plan.feasible is False and not plan.reasons:
+                plan.reasons = ["The planner could not produce a plan that meets every constraint."]
+            plan.raw = raw_outcome(team_plan, plan, request, catalog, audit.lines(), undated)
+            plan._raw_plan = team_plan
     plan.request = request
     plan.framework = framework
     if framework == "reference":

@@ -3,24 +3,63 @@
 Prompts live in the library (not in notebook strings) so every framework gives its agents the same
 instructions and the comparison measures orchestration, not prompt wording. They are written for a
 real model; the offline stand-in model recognises the role from the wording generically.
+
+Fill a prompt with :func:`render`, never with ``str.format``: it is the one place where "Today is ..."
+is written into every role prompt, from the run's clock (:mod:`tutorial_helpers.clock`). An agent
+that is not told the date cannot resolve "this Saturday", and a critic that thinks the party is
+already over judges the wrong plan.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tutorial_helpers import clock
+
+TODAY_LINE = "Today is {today}."
+
+
+def render(template: str, *, today: dt.date | str | None = None, **fields: Any) -> str:
+    """Fill a role prompt and state today's date in it.
+
+    Args:
+        template: one of this module's prompts (or your own) with ``{name}`` fields.
+        today: the date to state (default: the run's clock, :func:`tutorial_helpers.clock.today`).
+        **fields: the template's other fields.
+
+    Returns:
+        The prompt, ending with "Today is YYYY-MM-DD." (or with it filled in where the template
+        places ``{today}`` itself).
+
+    Example:
+        >>> render(CRITIC, request="{...}", plan="...", today="2026-11-22").splitlines()[-1]
+        'Today is 2026-11-22.'
+    """
+    return with_today_slot(template).format(today=clock.resolve(today).isoformat(), **fields)
+
+
+def with_today_slot(template: str) -> str:
+    """``template`` with a ``{today}`` slot: "Today is {today}." appended unless it has one already.
+
+    For frameworks that fill instructions themselves (ADK fills ``{today}`` from session state).
+    """
+    if "{today}" in template:
+        return template
+    return template.rstrip() + "\n" + TODAY_LINE
 
 EXTRACTOR = """You are the request-understanding agent of a birthday planning team.
 Read the user's message and extract a structured birthday request: the recipient's name and age,
 interests, dislikes, allergens to avoid (peanuts, tree nuts, gluten, dairy, eggs, soy, sesame),
 dietary needs (vegan, vegetarian, gluten-free, dairy-free, nut-free, halal), the city, the date (ISO
 YYYY-MM-DD, relative dates resolved from today's date), the number of guests, the budget in USD, and
-the categories asked for if the user restricted them. Leave unknown fields empty; never invent values.
-Today is {today}."""
+the categories asked for if the user restricted them. Leave unknown fields empty; never invent values."""
 
 RETRIEVER = """You are the retrieval agent of a birthday planning team.
 Use the catalog tools to find candidates for each needed category ({categories}) that satisfy every hard
 constraint: city, date, guests, budget, age, allergens and diet. Search each category at least once;
 you may call several tools in one turn. Only items returned by the tools exist. When you have
-candidates for every category, reply with a short list of the best ids per category.
-Today is {today}."""
+candidates for every category, reply with a short list of the best ids per category."""
 
 SELECTOR = """You are the planner (selector) of a birthday planning team.
 Choose exactly one item per category from the candidate options listed below, so that the whole plan
@@ -74,3 +113,60 @@ Your hidden goal: {goal}
 Answer the assistant's question using only facts from your goal, one or two sentences, as a person
 would. Give feedback on recommendations (too expensive, already has it, perfect). Say you are
 satisfied when the plan meets your goal."""
+
+#: the prompt the MCP server offers (``plan_birthday``): a client's model plans with the served tools
+MCP_PLANNER = """You are a careful birthday planner. Plan this birthday with the birthday-planner tools:
+
+{request}
+
+How to work:
+1. Read the request and note every constraint: recipient age and interests, city, date, number of guests,
+   budget, allergies to avoid and diets to respect. If something essential is missing (city, date, guests,
+   budget), say what you assume.
+2. For each part of the party (gift, cake, venue, activity; decoration or food when useful), call
+   search_catalog with the constraints as filters (category, city, age, max_price, avoid_allergens,
+   dietary, min_capacity, date). Never invent items: use only ids returned by the tools.
+3. For the venue, activity, cake and food you choose, call check_availability with the date and the
+   number of guests; pick another item when it is not available.
+4. Call check_budget with the chosen ids, the guests and the budget. If over budget, replace the most
+   expensive line with a cheaper one and check again.
+5. Answer with the plan: each item (id, name, price, quantity, subtotal, one line on why it fits), the
+   total against the budget, a simple schedule, and any warning. If no plan can satisfy the constraints,
+   say so and explain which constraint cannot be met.
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces the framework teams add to the role prompts above (one copy, whatever the framework)
+# ---------------------------------------------------------------------------------------------
+
+#: the constraints already known, after a retriever's prompt
+KNOWN_NOTE = "\nKnown constraints: {request}"
+#: the request, after a selector's prompt (ADK fills ``{request}`` from session state)
+REQUEST_NOTE = "\nRequest: {request}"
+#: the critic's findings, for a second selection
+FEEDBACK_NOTE = "\nThe critic found problems with the last choice:\n{feedback}"
+#: the specialists' picks, for the coordinator (a ``{x?}`` key may be missing from ADK's state)
+COORDINATOR_NOTE = """
+Your gift, cake and venue specialists proposed (keep their picks unless the whole plan breaks the budget):
+gift: {gift_choice?}
+cake: {cake_choice?}
+venue: {venue_choice?}
+Request: {request}"""
+#: the same, as one line filled by code (AG2)
+PICKS_NOTE = "\nThe specialists recommend {picks}; keep their picks unless the whole plan needs a change."
+#: the deterministic checks' findings, appended to the critic's prompt
+CHECKS_NOTE = "\nAutomatic checks: {findings}"
+#: the one user turn a state-driven agent sees (its inputs come through its instruction)
+AGENT_TASKS = {"specialist": "Choose the best option.", "coordinator": "Choose the plan.", "critic": "Review the plan.",
+               "reviser": "Choose the plan again, fixing the problems.", "explainer": "Explain the plan."}
+
+#: CrewAI task descriptions (``{x}`` filled from the crew's inputs at kickoff)
+SHORTLIST_TASK = """Shortlist {categories} candidates for this birthday request.
+The person wrote: {request_text}
+Known constraints: {constraints}
+Search the catalog for each of these categories, then list the best ids per category."""
+CHOOSE_TASK = """Choose the birthday plan: exactly one item per category from the specialists' shortlists
+(given as context), together within the budget of {budget} USD for {guests} guests.
+The person wrote: {request_text}
+Known constraints: {constraints}"""

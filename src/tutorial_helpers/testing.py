@@ -1,4 +1,4 @@
-"""Recording a notebook's key figures so CI can assert them (design.md section 7).
+"""Recording a notebook's key figures so CI can assert them (ARCHITECTURE.md [notebooks]).
 
 In a notebook::
 

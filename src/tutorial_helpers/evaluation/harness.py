@@ -1,8 +1,18 @@
-"""The evaluation harness: run a planner over scenarios and score every check of design.md section 4.
+"""The evaluation harness: run a planner over scenarios and score every check of ARCHITECTURE.md [scenarios and checks].
 
 One harness scores every framework the same way, so the comparison notebooks compare orchestration,
 not scoring rules. It never crashes on a bad plan or a failing planner: both become failures with
 a detail.
+
+Two figures per framework, always side by side:
+
+* **guarded** (``pass_rate``): the plan the user would see, after the deterministic fallbacks inside
+  the team and the guardrail's repair;
+* **raw** (``raw_pass_rate``): the plan as the team's agents produced it, before the guardrail, and
+  counted as failed when code had to replace a model answer anywhere in the run
+  (:mod:`tutorial_helpers.planning.audit`). ``fallback_rate`` and ``repair_rate`` say how often each
+  safety net caught something. A request the feasibility pre-check refuses never reaches the agents;
+  its raw verdict is the guarded one (``precheck_rate`` counts them).
 """
 
 from __future__ import annotations
@@ -34,11 +44,18 @@ class ScenarioResult:
     plan: dict[str, Any] | None = None
     error: str | None = None
     wall_s: float = 0.0
+    #: the team's own plan (before the guardrail, no fallback) passed every check
+    raw_passed: bool = False
+    raw_checks: dict[str, bool] = field(default_factory=dict)
+    fallback: bool = False
+    repaired: bool = False
+    prechecked: bool = False
+    calls_without_today: int = 0
 
 
 @dataclass
 class EvaluationResult:
-    """Metrics JSON of design.md section 4 plus the per-scenario rows."""
+    """Metrics JSON of ARCHITECTURE.md [scenarios and checks] plus the per-scenario rows."""
 
     framework: str
     provider: str
@@ -59,6 +76,14 @@ class EvaluationResult:
             scored = [r.checks[name] for r in self.results if name in r.checks]
             checks[name] = round(sum(scored) / len(scored), 4) if scored else 1.0
         usage = [p.get("usage", {}) for p in plans]
+        raw_checks: dict[str, float] = {}
+        for name in CHECK_NAMES:
+            scored = [r.raw_checks[name] for r in self.results if name in r.raw_checks]
+            raw_checks[name] = round(sum(scored) / len(scored), 4) if scored else 1.0
+
+        def share(flags: Iterable[bool]) -> float:
+            return round(sum(flags) / n, 4) if n else 0.0
+
         return {
             "framework": self.framework,
             "provider": self.provider,
@@ -67,6 +92,12 @@ class EvaluationResult:
             "pass_rate": round(sum(r.passed for r in self.results) / n, 4) if n else 0.0,
             "grounded_rate": round(sum(r.checks.get("grounded", False) for r in self.results) / n, 4) if n else 0.0,
             "checks": checks,
+            "raw_pass_rate": share(r.raw_passed for r in self.results),
+            "raw_checks": raw_checks,
+            "fallback_rate": share(r.fallback for r in self.results),
+            "repair_rate": share(r.repaired for r in self.results),
+            "precheck_rate": share(r.prechecked for r in self.results),
+            "calls_without_today": sum(r.calls_without_today for r in self.results),
             "mean_llm_calls": mean(u.get("llm_calls", 0) for u in usage),
             "mean_tool_calls": mean(u.get("tool_calls", 0) for u in usage),
             "mean_tokens": mean(u.get("prompt_tokens", 0) + u.get("completion_tokens", 0) for u in usage),
@@ -149,7 +180,8 @@ def evaluate(
         if plan is None:
             if not sc.expect_feasible:
                 # refusing an impossible request as bad input still tells the user it cannot be done
-                res = ScenarioResult(id=sc.id, passed=True, checks={"feasibility": True, "grounded": True}, failures=[], error=err, wall_s=wall)
+                res = ScenarioResult(id=sc.id, passed=True, checks={"feasibility": True, "grounded": True}, failures=[], error=err, wall_s=wall,
+                                     raw_passed=True, raw_checks={"feasibility": True, "grounded": True}, prechecked=True)
             else:
                 fails = [{"id": sc.id, "check": "error", "detail": err}]
                 res = ScenarioResult(
@@ -162,6 +194,14 @@ def evaluate(
                 id=sc.id, passed=all(checks.values()), checks=checks, failures=failures,
                 plan=plan.to_json_dict(), wall_s=wall,
             )
+            raw, team_plan = plan.raw, plan._raw_plan
+            if raw is None or team_plan is None:  # the pre-check answered: no agent ran
+                res.prechecked, res.raw_checks, res.raw_passed = True, dict(checks), res.passed
+            else:
+                res.raw_checks, _ = score_plan(team_plan, sc, catalog)
+                res.fallback, res.repaired = bool(raw.fallbacks), raw.repaired
+                res.raw_passed = all(res.raw_checks.values()) and not res.fallback
+                res.calls_without_today = raw.calls_without_today
             if plan.provider != "none":
                 out.provider, out.model = plan.provider, plan.model
         out.results.append(res)

@@ -1,4 +1,4 @@
-"""Scenarios in the evaluation format of design.md section 4 (JSON Lines)."""
+"""Scenarios in the evaluation format of ARCHITECTURE.md [scenarios and checks] (JSON Lines)."""
 
 from __future__ import annotations
 

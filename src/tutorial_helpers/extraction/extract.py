@@ -108,7 +108,9 @@ def _as_date(today: Any) -> dt.date:
             return dt.date.fromisoformat(today.strip())
         except ValueError:
             pass
-    return dt.date.today()
+    from tutorial_helpers import clock
+
+    return clock.today()
 
 
 def _read(text: Any, today: dt.date, level: str) -> _Turn:

@@ -46,7 +46,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import tutorial_helpers.llm  # noqa: F401  (hygiene: telemetry off before ADK / LiteLLM load)
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
@@ -65,6 +65,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import (
     assemble_plan,
@@ -104,21 +105,6 @@ AGENT_GRAPH: dict[str, list[Any]] = {
         ("explainer", "guardrail", "BirthdayPlan"),
     ],
 }
-
-COORDINATOR_NOTE = """
-Your gift, cake and venue specialists proposed (keep their picks unless the whole plan breaks the budget):
-gift: {gift_choice?}
-cake: {cake_choice?}
-venue: {venue_choice?}
-Request: {request}
-Today is {today}."""
-REQUEST_NOTE = "\nRequest: {request}\nToday is {today}."
-FEEDBACK_NOTE = "\nThe critic found problems with the last choice:\n{feedback}"
-KNOWN_NOTE = "\nKnown constraints: {request}"
-#: the one user turn each state-driven agent sees (its inputs come from state, through its instruction)
-TASKS = {"specialist": "Choose the best option.", "coordinator": "Choose the plan.", "critic": "Review the plan.",
-         "reviser": "Choose the plan again, fixing the problems.", "explainer": "Explain the plan."}
-
 
 def _adk() -> dict[str, Any]:
     """Import ADK lazily (after the hygiene) and return the names this module uses."""
@@ -256,6 +242,7 @@ class AdkBirthdayTeam:
                 extracted = None
         if extracted is None:
             self.warnings.append("The extractor gave nothing usable; used the rule-based reading.")
+            note_fallback("extractor", "gave nothing usable; used the rule-based reading")
         self.request, notes = merge_requests(self.validated, extracted)
         self.warnings += notes
         self.categories = plan_categories(self.request)
@@ -406,6 +393,7 @@ class AdkBirthdayTeam:
         if problems and agent == "reviser":
             self.log("guardrail", "repaired", "; ".join(problems))
             self.warnings.append("The plan still broke a constraint after revision; the reference optimiser rebuilt it.")
+            note_fallback("reviser", "the plan still broke a constraint; the reference optimiser rebuilt it")
             plan = self.reference_plan()
             problems = [v.detail for v in validate_plan(plan, self.request, self.catalog)]
         self.plan = plan
@@ -456,6 +444,7 @@ class AdkBirthdayTeam:
             return None
         except ValueError:
             self.warnings.append(f"The {callback_context.agent_name} returned malformed output; ignored it.")
+            note_fallback(callback_context.agent_name, "malformed output; replaced by an empty answer")
             self.log("guardrail", "malformed output", f"{callback_context.agent_name}: {text[:120]}")
             empty = ExtractedRequest() if schema is ExtractedRequest else Selection(choices=[])
             return _text_response(empty.model_dump_json())
@@ -464,6 +453,7 @@ class AdkBirthdayTeam:
         """on_model_error_callback: a failing model call becomes a deterministic stand-in answer."""
         agent = callback_context.agent_name
         self.warnings.append(f"The {agent} failed ({type(error).__name__}); used the deterministic fallback.")
+        note_fallback(agent, f"failed ({type(error).__name__}); used the deterministic fallback")
         self.log(agent, "failed", f"{type(error).__name__}: {error}")
         if agent == "extractor":
             return _text_response(ExtractedRequest().model_dump_json())
@@ -505,13 +495,13 @@ class AdkBirthdayTeam:
         from_state = {**on_error, "include_contents": "none"}
         structured = {**from_state, "after_model_callback": self.repair_structured}
         extractor = LlmAgent(
-            name="extractor", model=self.model("extractor"), instruction=prompts.EXTRACTOR,
+            name="extractor", model=self.model("extractor"), instruction=prompts.with_today_slot(prompts.EXTRACTOR),
             description="Reads the request into structured fields.", output_schema=ExtractedRequest,
             output_key="extracted", after_model_callback=self.repair_structured,
             after_agent_callback=self.merge_extracted, **on_error,
         )
         retriever = LlmAgent(
-            name="retriever", model=self.model("retriever"), instruction=prompts.RETRIEVER + KNOWN_NOTE,
+            name="retriever", model=self.model("retriever"), instruction=prompts.with_today_slot(prompts.RETRIEVER + prompts.KNOWN_NOTE),
             description="Finds grounded candidates with the catalog tools.", tools=self.retrieval_tools(),
             output_key="retrieval_notes", before_model_callback=self.cap_tool_rounds,
             after_tool_callback=self.keep_grounded, after_agent_callback=self.publish_candidates, **on_error,
@@ -519,34 +509,35 @@ class AdkBirthdayTeam:
         specialists = [
             LlmAgent(
                 name=f"{c}_specialist", model=self.model(f"{c}_specialist"),
-                instruction=prompts.SELECTOR.replace("{options}", "{" + c + "_options}") + REQUEST_NOTE,
+                instruction=prompts.with_today_slot(prompts.SPECIALIST.replace("{category}", c).replace("{options}", "{" + c + "_options}")
+                                                     + prompts.REQUEST_NOTE),
                 description=f"Picks the best {c}.", output_schema=Selection, output_key=f"{c}_choice",
-                before_model_callback=[self.skip_without_options, self.focus(TASKS["specialist"])],
+                before_model_callback=[self.skip_without_options, self.focus(prompts.AGENT_TASKS["specialist"])],
                 after_agent_callback=self.note_choice, **structured,
             )
             for c in SPECIALTIES
         ]
         coordinator = LlmAgent(
-            name="coordinator", model=self.model("coordinator"), instruction=prompts.SELECTOR + COORDINATOR_NOTE,
+            name="coordinator", model=self.model("coordinator"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.COORDINATOR_NOTE),
             description="Chooses one item per category within the budget.", output_schema=Selection,
-            output_key="selection", before_model_callback=self.focus(TASKS["coordinator"]),
+            output_key="selection", before_model_callback=self.focus(prompts.AGENT_TASKS["coordinator"]),
             after_agent_callback=self.enforce_plan, **structured,
         )
         critic = LlmAgent(
-            name="critic", model=self.model("critic"), instruction=prompts.CRITIC,
-            description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(TASKS["critic"]),
+            name="critic", model=self.model("critic"), instruction=prompts.with_today_slot(prompts.CRITIC),
+            description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(prompts.AGENT_TASKS["critic"]),
             after_agent_callback=self.note_verdict, **from_state,
         )
         reviser = LlmAgent(
-            name="reviser", model=self.model("reviser"), instruction=prompts.SELECTOR + FEEDBACK_NOTE + REQUEST_NOTE,
+            name="reviser", model=self.model("reviser"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.FEEDBACK_NOTE + prompts.REQUEST_NOTE),
             description="Fixes the plan when a problem was found.", output_schema=Selection, output_key="selection",
-            before_model_callback=[self.skip_if_approved, self.focus(TASKS["reviser"])],
+            before_model_callback=[self.skip_if_approved, self.focus(prompts.AGENT_TASKS["reviser"])],
             after_agent_callback=self.enforce_plan, **structured,
         )
         explainer = LlmAgent(
-            name="explainer", model=self.model("explainer"), instruction=prompts.EXPLAINER,
+            name="explainer", model=self.model("explainer"), instruction=prompts.with_today_slot(prompts.EXPLAINER),
             description="Explains the plan.", output_key="explanation",
-            before_model_callback=self.focus(TASKS["explainer"]), after_agent_callback=self.note_explanation,
+            before_model_callback=self.focus(prompts.AGENT_TASKS["explainer"]), after_agent_callback=self.note_explanation,
             **from_state,
         )
         with warnings.catch_warnings():  # ADK 2 marks these deprecated in favour of Workflow (see the notebook)
@@ -557,15 +548,13 @@ class AdkBirthdayTeam:
                                                              reviser, explainer])
 
     # -- running ----------------------------------------------------------------------------------
+    @clock.on_request_day
     async def arun(self, text: str) -> FrameworkRun:
         """Run the team on ``text`` (async) and return the plan, the trace and usage per agent."""
-        from tutorial_helpers import tools
 
         adk = _adk()
         types = adk["types"]
         t0 = time.perf_counter()
-        if self.request.today:
-            tools.set_today(self.request.today)
         root = self.build()
         runner = adk["InMemoryRunner"](agent=root, app_name=APP_NAME)
         explanation = ""
@@ -586,6 +575,7 @@ class AdkBirthdayTeam:
         plan = self.plan
         if plan is None:  # the coordinator never finished: the reference optimiser over what we have
             self.warnings.append("The team produced no plan; the reference optimiser assembled one.")
+            note_fallback("coordinator", "no plan; the reference optimiser assembled one")
             plan = self.reference_plan()
         usage = self.meter.summary()
         usage.tool_calls = max(usage.tool_calls, self.tool_calls)
@@ -606,12 +596,14 @@ def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:
         return pool.submit(ctx.run, asyncio.run, coro).result()
 
 
+@clock.on_request_day
 async def arun(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
                use_mcp: bool = False) -> FrameworkRun:
     """Async version of :func:`run` (``await arun(...)`` in a notebook)."""
     return await AdkBirthdayTeam(request, provider=provider, seed=seed, use_mcp=use_mcp).arun(text)
 
 
+@clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | Provider | None = None, seed: int = 0,
         use_mcp: bool = False) -> FrameworkRun:
     """Plan with the ADK team and return everything it produced.

@@ -42,7 +42,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before autogen is imported)
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
@@ -59,6 +59,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import (
     assemble_plan,
@@ -258,15 +259,14 @@ class Ag2Planner:
     def _retriever_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
         known = json.dumps(req.model_dump(mode="json", exclude_defaults=True, exclude={"today"}))
-        return (prompts.RETRIEVER.format(categories=", ".join(self.categories()), today=req.today)
-                + f"\nKnown constraints: {known}")
+        return prompts.render(prompts.RETRIEVER + prompts.KNOWN_NOTE, categories=", ".join(self.categories()),
+                              request=known, today=req.today)
 
     def _specialist_prompt(self, category: str) -> Any:
         def update(agent: Any, messages: list[dict[str, Any]]) -> str:
             req = self.request()
             opts = options_text(req, {category: self.candidates().get(category, [])})
-            return (prompts.SELECTOR.format(budget=req.budget, guests=effective_guests(req), options=opts)
-                    + f"\nYou are the {category} specialist: choose the {category} only.")
+            return prompts.render(prompts.SPECIALIST, category=category, budget=req.budget, options=opts)
         return update
 
     def _coordinator_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
@@ -276,9 +276,9 @@ class Ag2Planner:
         for cat, item_id in picks.items():  # the specialist's pick first among its category's options
             cands[cat] = sorted(cands[cat], key=lambda i: i.id != item_id)
         note = "; ".join(f"{c}: {i}" for c, i in picks.items()) or "none"
-        return (prompts.SELECTOR.format(budget=req.budget, guests=effective_guests(req), options=options_text(req, cands))
-                + f"\nThe specialists recommend {note}; keep their picks unless the whole plan needs a change."
-                + f"\nRequest: {req.model_dump_json(exclude_defaults=True, exclude={'today'})}")
+        return prompts.render(prompts.SELECTOR + prompts.PICKS_NOTE + prompts.REQUEST_NOTE, budget=req.budget,
+                              guests=effective_guests(req), options=options_text(req, cands), picks=note,
+                              request=req.model_dump_json(exclude_defaults=True, exclude={"today"}))
 
     def _critic_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
@@ -287,13 +287,13 @@ class Ag2Planner:
         checks = ""
         if proposal is not None:
             found = [f"{v.check}: {v.detail}" for v in validate_plan(proposal, req, self.catalog)]
-            checks = "\nAutomatic checks: " + ("; ".join(found) if found else "no problem found")
-        return prompts.CRITIC.format(request=req.model_dump_json(exclude_defaults=True), plan=lines) + checks
+            checks = prompts.CHECKS_NOTE.format(findings="; ".join(found) if found else "no problem found")
+        return prompts.render(prompts.CRITIC, request=req.model_dump_json(exclude_defaults=True), plan=lines) + checks
 
     def _explainer_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
         plan = self.assemble([])
-        return prompts.EXPLAINER.format(request=req.model_dump_json(exclude_defaults=True), plan=plan_lines(plan))
+        return prompts.render(prompts.EXPLAINER, request=req.model_dump_json(exclude_defaults=True), plan=plan_lines(plan))
 
     def _proposal(self, messages: list[dict[str, Any]]) -> BirthdayPlan | None:
         """The last plan the coordinator proposed in ``messages`` (its nested chat with the critic)."""
@@ -333,10 +333,10 @@ class Ag2Planner:
         quiet = {"human_input_mode": "NEVER"}
         user = ConversableAgent("user", llm_config=False, description="The parent who asks for the plan.", **quiet)
         extractor = ConversableAgent(
-            "extractor", system_message=prompts.EXTRACTOR.format(today=today),
+            "extractor", system_message=prompts.render(prompts.EXTRACTOR, today=today),
             llm_config=self._llm("extractor", response_format=ExtractedRequest), **quiet)
         retriever = ConversableAgent(
-            "retriever", system_message=prompts.RETRIEVER.format(categories="", today=today),
+            "retriever", system_message=prompts.render(prompts.RETRIEVER, categories="", today=today),
             llm_config=self._llm("retriever"), update_agent_state_before_reply=[UpdateSystemMessage(self._retriever_prompt)],
             **quiet)
         executor = ConversableAgent("tool_executor", llm_config=False, description="Runs the catalog tools.", **quiet)
@@ -346,7 +346,7 @@ class Ag2Planner:
             register_function(fn, caller=retriever, executor=executor, name=name, description=description)
         specialists = [
             ConversableAgent(
-                f"{cat}_specialist", system_message=prompts.SELECTOR,
+                f"{cat}_specialist", system_message=prompts.SPECIALIST,
                 llm_config=self._llm(f"{cat}_specialist", response_format=Selection),
                 update_agent_state_before_reply=[UpdateSystemMessage(self._specialist_prompt(cat))], **quiet)
             for cat in SPECIALIST_CATEGORIES
@@ -413,6 +413,8 @@ class Ag2Planner:
                 failures.append(_Failure(agent=speaker, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
                 what = "resumed the group chat" if attempt < self.resumes else "finished the plan from what the team had"
                 self.warnings.append(f"A model call of the {speaker} failed ({type(exc).__name__}); {what}.")
+                if attempt >= self.resumes:
+                    note_fallback(str(speaker), f"failed ({type(exc).__name__}); {what}")
         return failures
 
     def next_speaker(self, last_speaker: Any, groupchat: Any) -> Any:
@@ -460,6 +462,7 @@ class Ag2Planner:
         if plan is None or not plan.items:
             if warnings is not None:
                 warnings.append("The coordinator chose nothing usable; the reference optimiser chose the plan.")
+                note_fallback("coordinator", "chose nothing usable; the reference optimiser chose the plan")
             return assemble_plan(req, cands, self.catalog, required=required_categories(req),
                                  optional=optional_categories(req))
         chosen = {p.category for p in plan.items}
@@ -468,14 +471,12 @@ class Ag2Planner:
             warnings.append(f"The team's plan has no {', '.join(missing)}; the guardrail adds what is required.")
         return plan
 
+    @clock.on_request_day
     def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
         """Run the group chat on ``text`` and turn its transcript into a plan (before the guardrail)."""
-        from tutorial_helpers import tools
 
         t0 = time.perf_counter()
         self.text, self.validated = text, request
-        if request.today:
-            tools.set_today(request.today)
         user, manager = self.build()
         failures = self.converse(user, manager, text)
         req = self.request()

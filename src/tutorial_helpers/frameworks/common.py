@@ -24,6 +24,7 @@ from tutorial_helpers.domain import (
     PlanItem,
     Usage,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.reference import (
     candidate_pool,
     effective_guests,
@@ -118,6 +119,7 @@ def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | Non
         mine, theirs = getattr(validated, name), getattr(extracted, name)
         if mine is not None and theirs is not None and mine != theirs:
             notes.append(f"The extractor read {name}={theirs}; kept the validated {mine}.")
+            note_fallback("extractor", f"read {name}={theirs}; code kept the validated {mine}")
     if not validated.recipient_name and extracted.recipient_name:
         update["recipient_name"] = extracted.recipient_name[:60]
     if not update:
@@ -163,6 +165,8 @@ def ground_candidates(
         items = [valid[i] for i in chosen]
         if not items:
             items = list(valid.values())[:OPTIONS_PER_CATEGORY]
+            if items:
+                note_fallback("retriever", f"no valid {c} from the tools; took the top catalog matches")
             if items and warnings is not None:
                 warnings.append(f"No valid {c} came back from the tools; took the top catalog matches.")
         out[c] = sorted(items, key=lambda i: -preference_score(i, request))
@@ -196,6 +200,7 @@ def plan_from_choices(
         item_id = ch.item_id if isinstance(ch, Choice) else str(ch)
         item = catalog.get(item_id)
         if item is None or item_id not in allowed:
+            note_fallback("selector", f"proposed {item_id!r}, not among the options; ignored")
             if warnings is not None:
                 warnings.append(f"The selector proposed {item_id!r}, which was not among the options; ignored.")
             continue

@@ -32,6 +32,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
 from tutorial_helpers.frameworks import crewai_team  # noqa: F401  (hygiene before CrewAI loads)
 from tutorial_helpers.frameworks.common import FrameworkRun, finish_plan
@@ -66,6 +67,7 @@ __all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "PlanSta
            "build_crew", "crewai_tool", "crewai_tools", "flow_graph", "plan", "run"]
 
 
+@clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0,
         catalog: Any = None, tiers: dict[str, str] | None = None, verbose: bool = False) -> FrameworkRun:
     """Plan with the CrewAI flow and return the plan, the trace and usage per agent.
@@ -83,7 +85,6 @@ def run(text: str, request: BirthdayRequest, *, provider: str | None = None, see
         A :class:`~tutorial_helpers.frameworks.common.FrameworkRun`; its plan is not yet guard-checked
         (:func:`tutorial_helpers.planners.plan_text` does that).
     """
-    from tutorial_helpers import tools
     from tutorial_helpers.llm import get_provider
 
     if catalog is None:
@@ -91,8 +92,6 @@ def run(text: str, request: BirthdayRequest, *, provider: str | None = None, see
 
         catalog = load_catalog()
     t0 = time.perf_counter()
-    if request.today:
-        tools.set_today(request.today)
     session = Session(request=request, catalog=catalog, provider=get_provider(provider), text=text, seed=seed,
                       verbose=verbose, tiers={**AGENT_TIERS, **(tiers or {})})
     flow = BirthdayFlow(session=session)

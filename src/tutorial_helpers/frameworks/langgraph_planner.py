@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import tutorial_helpers.llm  # noqa: F401  (switches framework telemetry off before LangGraph loads)
+from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest
 from tutorial_helpers.frameworks.common import FrameworkRun, Step, finish_plan, ids_in
 from tutorial_helpers.frameworks.langgraph_team.graph import AGENT_GRAPH, build_graph
@@ -156,6 +157,7 @@ class LangGraphPlanner:
                            usage=usage)
         return FrameworkRun(plan=plan, trace=trace, per_agent=ctx.meter.by_agent())
 
+    @clock.on_request_day
     def run(self, text: str, request: BirthdayRequest, *, thread_id: str | None = None,
             on_step: Callable[[Step], None] | None = None) -> FrameworkRun:
         """Plan a new request: the first turn of a conversation thread.
@@ -202,6 +204,7 @@ def steps_of(node: str, update: Any) -> list[Step]:
     return out
 
 
+@clock.on_request_day
 def run(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> FrameworkRun:
     """One planning turn: the plan, the trace of who did what, and usage per agent (for notebooks)."""
     return LangGraphPlanner(provider=provider, seed=seed).run(text, request)

@@ -59,6 +59,9 @@ class CallRecord:
         cost_usd: cost at :mod:`~tutorial_helpers.llm.pricing` prices.
         priced: False when the model is not in the price table (cost counted as 0).
         llm_calls: 1 for a model call (0 for a record that only adds tool calls).
+        today_source: for the offline model, where it took today's date from: "conversation" (a
+            prompt said it) or "wall-clock" (nothing said it, so it assumed the machine's date);
+            None for other providers.
     """
 
     agent: str
@@ -70,6 +73,7 @@ class CallRecord:
     cost_usd: float
     priced: bool
     llm_calls: int = 1
+    today_source: str | None = None
 
 
 def current_agent() -> str | None:
@@ -121,6 +125,7 @@ class UsageMeter:
         tool_calls: int = 0,
         wall_s: float = 0.0,
         llm_calls: int = 1,
+        today_source: str | None = None,
     ) -> CallRecord:
         """Add one call.
 
@@ -132,6 +137,7 @@ class UsageMeter:
             tool_calls: tool calls the model requested.
             wall_s: seconds the call took.
             llm_calls: 1 for a model call; 0 to add only tool calls.
+            today_source: where the offline model took today from (see :class:`CallRecord`).
 
         Returns:
             The stored :class:`CallRecord`, with its cost.
@@ -142,14 +148,15 @@ class UsageMeter:
         rec = CallRecord(
             agent=agent or current_agent() or DEFAULT_AGENT, model=name, prompt_tokens=pt, completion_tokens=ct,
             tool_calls=max(0, int(tool_calls or 0)), wall_s=max(0.0, float(wall_s or 0.0)),
-            cost_usd=price.cost(pt, ct), priced=price.known, llm_calls=llm_calls,
+            cost_usd=price.cost(pt, ct), priced=price.known, llm_calls=llm_calls, today_source=today_source,
         )
         with self._lock:
             self._records.append(rec)
         return rec
 
     def observe_response(
-        self, response: Any, agent: str | None = None, wall_s: float = 0.0, model: str | None = None
+        self, response: Any, agent: str | None = None, wall_s: float = 0.0, model: str | None = None,
+        today_source: str | None = None,
     ) -> CallRecord | None:
         """Record a Chat Completions response: a JSON dict or an openai SDK object.
 
@@ -159,6 +166,8 @@ class UsageMeter:
             agent: who made the call (default: the current agent).
             wall_s: seconds the call took, if known.
             model: the model name when the response does not say.
+            today_source: where the offline model took today from (default: the response's
+                ``offline.today_source`` field, when the offline model answered).
 
         Returns:
             The record, or None when ``response`` is not a chat completion.
@@ -174,9 +183,11 @@ class UsageMeter:
         for choice in response.get("choices") or []:
             message = _get(choice, "message") or {}
             tool_calls += len(_get(message, "tool_calls") or [])
+        if today_source is None and isinstance(response.get("offline"), dict):
+            today_source = response["offline"].get("today_source")
         return self.record(
             agent, response.get("model") or model, _get(usage, "prompt_tokens", 0) or 0,
-            _get(usage, "completion_tokens", 0) or 0, tool_calls, wall_s,
+            _get(usage, "completion_tokens", 0) or 0, tool_calls, wall_s, today_source=today_source,
         )
 
     def reset(self) -> None:
@@ -237,6 +248,15 @@ class UsageMeter:
         """
         recs = [r for r in self.records if agent is None or r.agent == agent]
         return _sum(recs)
+
+    def calls_without_today(self) -> int:
+        """Model calls whose conversation did not say what day it is (the offline model reports it).
+
+        A real model would guess the date in those calls; the offline model assumes the machine's date
+        and says so. A team whose every role prompt went through :func:`tutorial_helpers.prompts.render`
+        has none.
+        """
+        return sum(1 for r in self.records if r.today_source == "wall-clock")
 
     def by_agent(self) -> dict[str, Usage]:
         """Totals per agent, in order of first call."""
@@ -371,8 +391,9 @@ class _Capture:
         if not isinstance(parsed, dict):
             return
         model = parsed.get("model") or _request_model(request)
+        today_source = response.headers.get("x-offline-today-source")
         for meter in meters:
-            meter.observe_response(parsed, agent=agent, wall_s=wall, model=model)
+            meter.observe_response(parsed, agent=agent, wall_s=wall, model=model, today_source=today_source)
 
     def wrap(self, response: httpx.Response, is_async: bool = False, request: httpx.Request | None = None) -> None:
         """Replace the response stream by one that keeps a copy and reports at close.

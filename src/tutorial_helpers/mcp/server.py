@@ -40,7 +40,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.stdio import stdio_server
 from pydantic import Field
 
-from tutorial_helpers import tools
+from tutorial_helpers import prompts, tools
 from tutorial_helpers.domain import ALLERGENS, CATEGORIES, CITIES, DIET_TAGS, INTERESTS, WEEKDAYS
 
 SERVER_NAME = "birthday-planner"
@@ -115,27 +115,7 @@ def _categories() -> dict[str, Any]:
     ]}
 
 
-PLAN_PROMPT = """You are a careful birthday planner. Plan this birthday with the birthday-planner tools:
-
-{request}
-
-How to work:
-1. Read the request and note every constraint: recipient age and interests, city, date, number of guests,
-   budget, allergies to avoid and diets to respect. If something essential is missing (city, date, guests,
-   budget), say what you assume.
-2. For each part of the party (gift, cake, venue, activity; decoration or food when useful), call
-   search_catalog with the constraints as filters (category, city, age, max_price, avoid_allergens,
-   dietary, min_capacity, date). Never invent items: use only ids returned by the tools.
-3. For the venue, activity, cake and food you choose, call check_availability with the date and the
-   number of guests; pick another item when it is not available.
-4. Call check_budget with the chosen ids, the guests and the budget. If over budget, replace the most
-   expensive line with a cheaper one and check again.
-5. Answer with the plan: each item (id, name, price, quantity, subtotal, one line on why it fits), the
-   total against the budget, a simple schedule, and any warning. If no plan can satisfy the constraints,
-   say so and explain which constraint cannot be met.
-"""
-
-
+PLAN_PROMPT = prompts.MCP_PLANNER
 def build_server(host: str = "127.0.0.1", port: int = DEFAULT_PORT, log_level: str = "WARNING") -> FastMCP:
     """Create the "birthday-planner" FastMCP server with its tools, resources and prompt.
 
@@ -184,7 +164,7 @@ def build_server(host: str = "127.0.0.1", port: int = DEFAULT_PORT, log_level: s
 
     @server.prompt(name="plan_birthday", description="Plan a birthday party with the catalog tools, step by step.")
     def plan_birthday(request: str) -> str:
-        return PLAN_PROMPT.format(request=request.strip())
+        return prompts.render(PLAN_PROMPT, request=request.strip())
 
     return server
 

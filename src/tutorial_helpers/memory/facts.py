@@ -16,6 +16,7 @@ import re
 
 from pydantic import BaseModel
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import CITIES, DIET_TAGS, INTERESTS
 
 #: slots that hold one value (a newer value replaces the older); the others hold a set of values
@@ -240,7 +241,7 @@ def extract_facts(text: str, today: dt.date | None = None) -> list[Fact]:
         ['allergy: peanuts', 'interest: dinosaurs', 'name: Sam']
     """
     local = _local_facts(text)
-    external = _extraction_facts(text, today or dt.date.today())
+    external = _extraction_facts(text, clock.resolve(today))
     facts = list(local)
     if external:
         local_keys = {(f.slot, f.value) for f in local}

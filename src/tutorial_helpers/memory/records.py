@@ -30,8 +30,10 @@ AGENT_SCOPE = "__agent__"
 
 
 def utcnow() -> dt.datetime:
-    """The current time, timezone-aware (UTC)."""
-    return dt.datetime.now(dt.UTC)
+    """The current time, timezone-aware (UTC), on the run's day (:func:`tutorial_helpers.clock.now`)."""
+    from tutorial_helpers import clock
+
+    return clock.now()
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

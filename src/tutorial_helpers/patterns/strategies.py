@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import CATEGORIES, BirthdayPlan, BirthdayRequest, CatalogItem, PlanItem, Usage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -264,10 +264,6 @@ class _Run:
                               notes=list(self.notes), model=self.model, steps=list(self.steps))
 
 
-def _today(request: BirthdayRequest) -> str:
-    return request.today.isoformat() if request.today else "unknown"
-
-
 def precheck(text: str, request: BirthdayRequest, catalog: Any) -> list[str]:
     """The deterministic feasibility pre-check the pipeline strategies run first (empty: go ahead)."""
     from tutorial_helpers.extraction import extract_request
@@ -284,7 +280,7 @@ def _infeasible(request: BirthdayRequest, reasons: list[str]) -> BirthdayPlan:
 
 
 def _text_plan(run: _Run, text: str, request: BirthdayRequest, system: str) -> tuple[list[dict[str, Any]], str]:
-    messages = [{"role": "system", "content": system.format(today=_today(request))}, {"role": "user", "content": text}]
+    messages = [{"role": "system", "content": prompts.render(system)}, {"role": "user", "content": text}]
     return messages, run.chat("planner", messages)
 
 
@@ -300,7 +296,7 @@ def _self_refine(run: _Run, text: str, request: BirthdayRequest) -> StrategyResu
     t0 = time.perf_counter()
     messages, draft = _text_plan(run, text, request, ONE_SHOT)
     verdict = run.chat("critic", [
-        {"role": "system", "content": prompts.CRITIC.format(request=text, plan=draft)},
+        {"role": "system", "content": prompts.render(prompts.CRITIC, request=text, plan=draft)},
         {"role": "user", "content": "Review the plan."},
     ])
     if verdict.strip().upper().startswith("APPROVED"):
@@ -332,7 +328,7 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
         return run.result(_infeasible(request, reasons), "", t0)
     # 1. extract (structured output), merged with the validated request like the agent team does
     extracted = run.parse("extract", [
-        {"role": "system", "content": prompts.EXTRACTOR.format(today=_today(request))},
+        {"role": "system", "content": prompts.render(prompts.EXTRACTOR)},
         {"role": "user", "content": text},
     ], ExtractedRequest)
     understood, merge_notes = merge_requests(request, extracted)
@@ -341,7 +337,7 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
     # 2. candidates from a prompt (no tools): the code keeps only ids the catalog holds
     known = json.dumps(understood.model_dump(mode="json", exclude_defaults=True, exclude={"today"}))
     listing = run.chat("candidates", [
-        {"role": "system", "content": CANDIDATES.format(k=5, categories=", ".join(categories), today=_today(request),
+        {"role": "system", "content": prompts.render(CANDIDATES, k=5, categories=", ".join(categories),
                                                         known=known)},
         {"role": "user", "content": text},
     ])
@@ -353,7 +349,7 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
         elif item.category in candidates:
             candidates[item.category].append(item)
     # 3. select (structured output) among the listed options
-    system = prompts.SELECTOR.format(budget=understood.budget, guests=understood.guests or 10,
+    system = prompts.render(prompts.SELECTOR, budget=understood.budget, guests=understood.guests or 10,
                                      options=options_text(understood, candidates))
     selection = run.parse("select", [{"role": "system", "content": system},
                                      {"role": "user", "content": f"Request: {known}\nChoose the plan."}], Selection)
@@ -363,7 +359,6 @@ def _prompt_chaining(run: _Run, text: str, request: BirthdayRequest) -> Strategy
 
 
 def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyResult:
-    from tutorial_helpers import tools
     from tutorial_helpers.frameworks.common import Selection, plan_categories
     from tutorial_helpers.tools.loop import run_tool_loop
 
@@ -372,12 +367,10 @@ def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyRes
     if reasons:
         run.notes.append("Pre-check: no plan can satisfy this request.")
         return run.result(_infeasible(request, reasons), "", t0)
-    if request.today:
-        tools.set_today(request.today)
     categories = plan_categories(request)
     known = json.dumps(request.model_dump(mode="json", exclude_defaults=True, exclude={"today"}))
     messages = [
-        {"role": "system", "content": SINGLE_AGENT.format(categories=", ".join(categories), today=_today(request))},
+        {"role": "system", "content": prompts.render(SINGLE_AGENT, categories=", ".join(categories))},
         {"role": "user", "content": f"{text}\n\nKnown constraints: {known}"},
     ]
     with run.meter.agent("agent"):
@@ -424,6 +417,7 @@ def _multi_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyResu
     return run.result(plan, plan.explanation, t0)
 
 
+@clock.on_request_day
 def run_strategy(
     name: str,
     text: str,

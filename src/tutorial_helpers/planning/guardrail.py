@@ -1,7 +1,7 @@
 """The guardrail: a deterministic checker for birthday plans, and a repair step.
 
 Every planner in the tutorial (reference, native agents, AG2, LangGraph, CrewAI, ADK) ends here:
-whatever the agents decided, :func:`validate_plan` lists every broken rule of design.md section 4,
+whatever the agents decided, :func:`validate_plan` lists every broken rule of ARCHITECTURE.md [scenarios and checks],
 and :func:`repair_plan` drops or swaps the offending items where it can. A plan shown to a user as
 feasible has no violations.
 
@@ -71,7 +71,7 @@ class Constraints:
 
     @classmethod
     def from_expect(cls, expect: dict[str, Any], today: dt.date | str | None) -> Constraints:
-        """Constraints from a scenario's ``expect`` object (design.md section 4)."""
+        """Constraints from a scenario's ``expect`` object (ARCHITECTURE.md [scenarios and checks])."""
         date = expect.get("date")
         if isinstance(today, str):
             today = dt.date.fromisoformat(today)
@@ -231,7 +231,7 @@ def check_categories(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> li
     ]
 
 
-#: the checks of design.md section 4, in report order
+#: the checks of ARCHITECTURE.md [scenarios and checks], in report order
 CHECKS: dict[str, Callable[[BirthdayPlan, Constraints, Any], list[Violation]]] = {
     "grounded": check_grounded,
     "budget": check_budget,
@@ -252,7 +252,7 @@ def run_checks(plan: BirthdayPlan, constraints: Constraints, catalog: Catalog) -
 
 
 def validate_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog | None = None) -> list[Violation]:
-    """Return every violation of the design.md section 4 checks for ``plan`` against ``request``.
+    """Return every violation of the ARCHITECTURE.md [scenarios and checks] checks for ``plan`` against ``request``.
 
     Args:
         plan: the plan to check (from any planner or agent team).

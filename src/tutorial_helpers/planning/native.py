@@ -24,7 +24,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ValidationError, create_model
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem, Usage
 from tutorial_helpers.frameworks import common
 from tutorial_helpers.frameworks.common import (
@@ -43,6 +43,7 @@ from tutorial_helpers.frameworks.common import (
     plan_from_choices,
     plan_lines,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan
 
@@ -153,11 +154,12 @@ class NativePlanner:
         today = request.today.isoformat() if request.today else "unknown"
         try:
             got = self._parse("extractor", [
-                {"role": "system", "content": prompts.EXTRACTOR.format(today=today)},
+                {"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=today)},
                 {"role": "user", "content": text},
             ], ExtractedRequest)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The extractor failed ({type(exc).__name__}); used the rule-based reading.")
+            note_fallback("extractor", f"failed ({type(exc).__name__}); used the rule-based reading")
             self._log("extractor", "failed", str(exc))
             return request
         merged, notes = merge_requests(request, got)
@@ -168,19 +170,18 @@ class NativePlanner:
     def retrieve(self, text: str, request: BirthdayRequest, categories: list[str]) -> dict[str, list[CatalogItem]]:
         from tutorial_helpers import tools
 
-        if request.today:
-            tools.set_today(request.today)
         known = request.model_dump(mode="json", exclude_defaults=True)
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": prompts.RETRIEVER.format(categories=", ".join(categories), today=request.today)},
+            {"role": "system", "content": prompts.render(prompts.RETRIEVER, categories=", ".join(categories), today=request.today)},
             {"role": "user", "content": f"{text}\n\nKnown constraints: {json.dumps(known)}"},
         ]
         found: list[str] = []
         for _round in range(MAX_TOOL_ROUNDS):
             try:
                 resp = self._chat("retriever", messages, tools=tools.openai_tools(RETRIEVAL_TOOLS), tool_choice="auto")
-            except openai.OpenAIError as exc:
+            except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
                 self.warnings.append(f"The retriever failed ({type(exc).__name__}); used catalog search directly.")
+                note_fallback("retriever", f"failed ({type(exc).__name__}); used catalog search directly")
                 self._log("retriever", "failed", str(exc))
                 break
             msg = resp.choices[0].message
@@ -199,7 +200,7 @@ class NativePlanner:
         return out
 
     def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]], feedback: str = "") -> BirthdayPlan:
-        system = prompts.SELECTOR.format(budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
+        system = prompts.render(prompts.SELECTOR, budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
         user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
             f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
         schema = closed_selection_schema(candidates) if self.closed_choices else Selection
@@ -207,6 +208,7 @@ class NativePlanner:
             sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], schema)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The selector failed ({type(exc).__name__}); used the reference optimiser.")
+            note_fallback("selector", f"failed ({type(exc).__name__}); used the reference optimiser")
             self._log("selector", "failed", str(exc))
             return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
         choices = sel.choices if isinstance(sel, Selection) else [
@@ -214,6 +216,7 @@ class NativePlanner:
         plan = plan_from_choices(request, choices, candidates, self.catalog, self.warnings)
         if not plan.items and any(candidates.values()):
             self.warnings.append("The selector chose none of the options; used the reference optimiser.")
+            note_fallback("selector", "chose none of the options; used the reference optimiser")
             self._log("selector", "failed", "no valid choice")
             return assemble_plan(request, candidates, self.catalog, required=list(candidates), optional=[])
         self._log("selector", "chose", ", ".join(f"{p.category}={p.id}" for p in plan.items))
@@ -225,13 +228,14 @@ class NativePlanner:
         lines = plan_lines(plan)
         try:
             resp = self._chat("critic", [
-                {"role": "system", "content": prompts.CRITIC.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
                 {"role": "user", "content": "Review the plan."},
             ])
             verdict = (resp.choices[0].message.content or "").strip()
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:
             verdict = ""
             self.warnings.append(f"The critic failed ({type(exc).__name__}); relied on the guardrail alone.")
+            note_fallback("critic", f"failed ({type(exc).__name__}); relied on the guardrail alone")
         self._log("critic", "reviewed", verdict or "(no verdict)")
         if problems:
             self._log("guardrail", "found", "; ".join(problems))
@@ -241,17 +245,19 @@ class NativePlanner:
         lines = plan_lines(plan)
         try:
             resp = self._chat("explainer", [
-                {"role": "system", "content": prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
                 {"role": "user", "content": "Explain the plan."},
             ])
             text = (resp.choices[0].message.content or "").strip()
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, ValueError) as exc:
             self.warnings.append(f"The explainer failed ({type(exc).__name__}); used the template explanation.")
+            note_fallback("explainer", f"failed ({type(exc).__name__}); used the template explanation")
             text = ""
         self._log("explainer", "wrote", text)
         return text or " ".join(p.why for p in plan.items)
 
     # -- the team ---------------------------------------------------------------------------------
+    @clock.on_request_day
     def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
         t0 = time.perf_counter()
         request = self.extract(text, request)

@@ -139,7 +139,7 @@ async def run_specialist(client: Any, model: str, category: str, text: str, requ
     t0 = time.perf_counter()
     known = request.model_dump(mode="json", exclude_defaults=True)
     messages: list[dict[str, Any]] = [
-        {"role": "system", "content": prompts.RETRIEVER.format(categories=category, today=request.today)},
+        {"role": "system", "content": prompts.render(prompts.RETRIEVER, categories=category, today=request.today)},
         {"role": "user", "content": f"{text}\n\nFind only: {category}.\nKnown constraints: {json.dumps(known)}"},
     ]
     out = SpecialistResult(category=category, item_id=None, item_name=None)

@@ -171,7 +171,7 @@ class RoutedPlanner(NativePlanner):
         today = request.today.isoformat() if request.today else "unknown"
         try:
             got = self._parse("extractor", [
-                {"role": "system", "content": prompts.EXTRACTOR.format(today=today)},
+                {"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=today)},
                 {"role": "user", "content": text},
             ], ExtractedRequest)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:

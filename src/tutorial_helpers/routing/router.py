@@ -143,7 +143,7 @@ class LLMRouter:
         try:
             resp = self.client.chat.completions.create(
                 model=self.model, seed=self.seed,
-                messages=[{"role": "system", "content": prompts.ROUTER.format(task=subtask.prompt_text())},
+                messages=[{"role": "system", "content": prompts.render(prompts.ROUTER, task=subtask.prompt_text())},
                           {"role": "user", "content": "Which tier: small or large?"}],
             )
         except openai.OpenAIError:

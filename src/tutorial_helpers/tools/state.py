@@ -5,8 +5,9 @@ arguments. They live here instead:
 
 * :func:`get_catalog` loads the shipped catalog once, lazily; :func:`set_catalog` or
   :func:`use_catalog` swap in another object with the same interface (tests use a small fake).
-* :func:`get_today` is ``date.today()`` unless :func:`set_today` or :func:`today_as` fixed it, so that
-  lead times and "days until" are reproducible in lessons and evaluation scenarios.
+* :func:`get_today` reads the run's one clock (:mod:`tutorial_helpers.clock`); :func:`set_today` and
+  :func:`today_as` fix it, so that lead times and "days until" are reproducible in lessons and
+  evaluation scenarios.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import clock
+
 if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
 
 _lock = threading.Lock()
 _catalog: Any = None
-_today: dt.date | None = None
 
 
 def get_catalog() -> Catalog:
@@ -62,36 +64,22 @@ def use_catalog(catalog: Any) -> Iterator[Any]:
             _catalog = previous
 
 
-def _as_date(day: dt.date | str) -> dt.date:
-    if isinstance(day, dt.datetime):
-        return day.date()
-    if isinstance(day, dt.date):
-        return day
-    return dt.date.fromisoformat(str(day)[:10])
-
-
 def get_today() -> dt.date:
-    """Return the tools' idea of today: the fixed date if one was set, else ``date.today()``."""
-    return _today if _today is not None else dt.date.today()
+    """Return the tools' idea of today: the run's clock (:func:`tutorial_helpers.clock.today`)."""
+    return clock.today()
 
 
 def set_today(day: dt.date | str | None) -> None:
-    """Fix the tools' clock to ``day`` (a date or ``"YYYY-MM-DD"``); ``None`` follows the real clock.
+    """Fix the clock to ``day`` (a date or ``"YYYY-MM-DD"``); ``None`` follows the system date.
 
     Args:
         day: the date the tools treat as today, or ``None``.
     """
-    global _today
-    _today = None if day is None else _as_date(day)
+    clock.set_today(day)
 
 
 @contextmanager
 def today_as(day: dt.date | str | None) -> Iterator[dt.date]:
-    """Context manager: the tools' clock reads ``day`` inside the ``with`` block."""
-    global _today
-    previous = _today
-    set_today(day)
-    try:
-        yield get_today()
-    finally:
-        _today = previous
+    """Context manager: the clock reads ``day`` inside the ``with`` block, the previous value after."""
+    with clock.use_today(day) as chosen:
+        yield chosen

@@ -34,17 +34,6 @@ SPECIALISTS: dict[str, tuple[str, ...]] = {
 #: the tools each specialist may call (names from :data:`tutorial_helpers.tools.REGISTRY`)
 SPECIALIST_TOOLS = ["search_catalog"]
 
-SPECIALIST_TASK = """Shortlist {categories} candidates for this birthday request.
-The person wrote: {request_text}
-Known constraints: {constraints}
-Search the catalog for each of these categories, then list the best ids per category."""
-
-COORDINATOR_TASK = """Choose the birthday plan: exactly one item per category from the specialists' shortlists
-(given as context), together within the budget of {budget} USD for {guests} guests.
-The person wrote: {request_text}
-Known constraints: {constraints}"""
-
-
 def assign_categories(categories: list[str]) -> dict[str, list[str]]:
     """The categories each specialist covers for this plan (specialists with none are left out)."""
     out: dict[str, list[str]] = {}
@@ -109,7 +98,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
         agent = Agent(
             role=name.capitalize(),
             goal=f"Shortlist {_and(cats)} items from the catalog that meet every hard constraint",
-            backstory=prompts.RETRIEVER.format(categories=", ".join(cats), today=today),
+            backstory=prompts.render(prompts.RETRIEVER, categories=", ".join(cats), today=today),
             tools=crewai_tools(SPECIALIST_TOOLS, session, name),
             llm=session.llm(name),
             allow_delegation=False,
@@ -118,7 +107,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
         )
         task = Task(
             name=name,
-            description=SPECIALIST_TASK.replace("{categories}", _and(cats)),
+            description=prompts.SHORTLIST_TASK.replace("{categories}", _and(cats)),
             expected_output="One line per category with the best catalog ids found by the tools.",
             agent=agent,
             async_execution=True,
@@ -130,7 +119,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
     coordinator = Agent(
         role="Coordinator",
         goal="Choose one item per category so that the whole plan fits the budget and the person",
-        backstory=prompts.SELECTOR.format(budget=request.budget, guests=guests,
+        backstory=prompts.render(prompts.SELECTOR, budget=request.budget, guests=guests,
                                           options="the specialists' shortlists, given to you as context"),
         llm=session.llm("coordinator"),
         allow_delegation=False,
@@ -139,7 +128,7 @@ def _build_crew(session: Session, request: BirthdayRequest, categories: list[str
     )
     choose = Task(
         name="coordinator",
-        description=COORDINATOR_TASK,
+        description=prompts.CHOOSE_TASK,
         expected_output="One choice per category: the category, the item id and a short reason.",
         agent=coordinator,
         context=specialist_tasks,

@@ -24,7 +24,7 @@ from crewai import Agent
 from crewai.flow.flow import Flow, FlowState, listen, or_, router, start
 from pydantic import Field
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.frameworks.common import (
     ExtractedRequest,
@@ -38,6 +38,7 @@ from tutorial_helpers.frameworks.common import (
 )
 from tutorial_helpers.frameworks.crewai_team.crew import build_crew
 from tutorial_helpers.frameworks.crewai_team.session import Session
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan, effective_guests
 
@@ -70,6 +71,7 @@ def console_verbose(verbose: bool = False) -> None:
 
 def _failed(session: Session, agent: str, exc: Exception, fallback: str) -> None:
     session.warn(f"The {agent} failed ({type(exc).__name__}); {fallback}.")
+    note_fallback(agent, f"failed ({type(exc).__name__}); {fallback}")
     session.log(agent, "failed", f"{type(exc).__name__}: {exc}")
 
 
@@ -79,6 +81,18 @@ class BirthdayFlow(Flow[PlanState]):
     session: Any = Field(default=None, exclude=True)
     #: no console panels for every step (the trace is kept in the session instead)
     suppress_flow_events: bool = True
+
+    def kickoff(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the flow on the request's day (one clock: the tools count lead times from it)."""
+        request = self.session.request if self.session is not None else None
+        with clock.use_today(getattr(request, "today", None)):
+            return super().kickoff(*args, **kwargs)
+
+    async def kickoff_async(self, *args: Any, **kwargs: Any) -> Any:
+        """The same, awaited."""
+        request = self.session.request if self.session is not None else None
+        with clock.use_today(getattr(request, "today", None)):
+            return await super().kickoff_async(*args, **kwargs)
 
     # -- 1. understand ---------------------------------------------------------------------------
     @start()
@@ -91,7 +105,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Request understanding agent",
             goal="Read the person's message into a structured birthday request, inventing nothing",
-            backstory=prompts.EXTRACTOR.format(today=today),
+            backstory=prompts.render(prompts.EXTRACTOR, today=today),
             llm=s.llm("extractor"),
             verbose=False,
         )
@@ -143,7 +157,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Critic",
             goal="Find every way the proposed plan breaks the request's constraints",
-            backstory=prompts.CRITIC.format(request=request.model_dump_json(exclude_defaults=True),
+            backstory=prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True),
                                             plan=plan_lines(plan)),
             llm=s.llm("critic"),
             verbose=False,
@@ -170,7 +184,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Coordinator",
             goal="Choose one item per category so that the whole plan fits the budget and the person",
-            backstory=prompts.SELECTOR.format(budget=request.budget, guests=effective_guests(request),
+            backstory=prompts.render(prompts.SELECTOR, budget=request.budget, guests=effective_guests(request),
                                               options=options_text(request, self.state.candidates)),
             llm=s.llm("coordinator"),
             verbose=False,
@@ -199,7 +213,7 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Explainer",
             goal="Tell the parent warmly and briefly why each chosen item fits",
-            backstory=prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True), plan=lines),
+            backstory=prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines),
             llm=s.llm("explainer"),
             verbose=False,
         )

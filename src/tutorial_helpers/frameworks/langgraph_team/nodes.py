@@ -56,6 +56,7 @@ from tutorial_helpers.frameworks.langgraph_team.state import (
     entry,
     request_of,
 )
+from tutorial_helpers.planning.audit import note_fallback
 from tutorial_helpers.planning.guardrail import validate_plan
 from tutorial_helpers.planning.reference import assemble_plan, effective_guests, why_item
 
@@ -84,6 +85,7 @@ def _items(ids: list[str], catalog: Any) -> list[CatalogItem]:
 
 def _failed(agent: str, exc: Exception, fallback: str) -> tuple[str, dict[str, Any]]:
     name = type(exc).__name__
+    note_fallback(agent, f"failed ({name}); {fallback}")
     return f"The {agent} failed ({name}); {fallback}.", entry(agent, "failed", f"{name}: {exc}")
 
 
@@ -134,7 +136,7 @@ def understand(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, 
     try:
         with ctx.meter.agent("extractor"):
             got = ctx.llm.with_structured_output(ExtractedRequest).invoke(
-                [SystemMessage(prompts.EXTRACTOR.format(today=today)), HumanMessage(state["text"])])
+                [SystemMessage(prompts.render(prompts.EXTRACTOR, today=today)), HumanMessage(state["text"])])
         merged, notes = merge_requests(request, got)
         warnings += notes
         step = entry("extractor", "extracted", json.dumps(got.model_dump(exclude_defaults=True)))
@@ -156,13 +158,11 @@ def retriever(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, A
     """
     ctx = _ctx(runtime)
     request = request_of(state)
-    if request.today:
-        tools.set_today(request.today)
     history: list[AnyMessage] = list(state.get("messages") or [])
     new: list[AnyMessage] = []
     if not history:
         known = request.model_dump(mode="json", exclude_defaults=True)
-        new = [SystemMessage(prompts.RETRIEVER.format(categories=", ".join(state["categories"]), today=request.today)),
+        new = [SystemMessage(prompts.render(prompts.RETRIEVER, categories=", ".join(state["categories"]), today=request.today)),
                HumanMessage(f"{state['text']}\n\nKnown constraints: {json.dumps(known)}")]
     try:
         with ctx.meter.agent("retriever"):
@@ -255,7 +255,7 @@ def specialist(task: SpecialistTask, runtime: Runtime[TeamContext]) -> dict[str,
     agent = f"{category}_specialist"
     items = _items(options, ctx.catalog)
     options_list = options_text(request, {category: items})
-    system = SPECIALIST.format(category=category, budget=request.budget, options=options_list)
+    system = prompts.render(SPECIALIST, category=category, budget=request.budget, options=options_list)
     known = json.dumps(request.model_dump(mode="json", exclude_defaults=True))
     try:
         with ctx.meter.agent(agent):
@@ -302,7 +302,7 @@ def coordinator(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str,
     target = _capped(request, cap)
     cands = _ordered_candidates(state, ctx.catalog)
     picks = state.get("picks") or {}
-    system = prompts.SELECTOR.format(budget=target.budget, guests=request.guests or effective_guests(request),
+    system = prompts.render(prompts.SELECTOR, budget=target.budget, guests=request.guests or effective_guests(request),
                                      options=options_text(target, cands))
     user = f"Request: {target.model_dump_json(exclude_defaults=True)}\nChoose the plan."
     if picks:
@@ -324,6 +324,7 @@ def coordinator(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str,
     if cap is not None and plan.total_cost > cap:
         cheaper = assemble_plan(target, cands, ctx.catalog, required=list(cands), optional=[])
         if cheaper.items and cheaper.total_cost <= cap:
+            note_fallback("coordinator", f"plan over ${cap:,.2f}; the reference optimiser replaced it")
             warnings.append(f"The coordinator's plan cost ${plan.total_cost:,.2f}; "
                             f"the optimiser found one under ${cap:,.2f}.")
             plan = cheaper
@@ -351,7 +352,7 @@ def critic(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, Any]
     try:
         with ctx.meter.agent("critic"):
             reply = ctx.llm_small.invoke([
-                SystemMessage(prompts.CRITIC.format(request=request.model_dump_json(exclude_defaults=True),
+                SystemMessage(prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True),
                                                     plan=plan_lines(plan))),
                 HumanMessage("Review the plan.")])
         steps.append(entry("critic", "reviewed", str(reply.content).strip() or "(no verdict)"))
@@ -438,7 +439,7 @@ def explainer(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, A
     try:
         with ctx.meter.agent("explainer"):
             reply = ctx.llm_small.invoke([
-                SystemMessage(prompts.EXPLAINER.format(request=request.model_dump_json(exclude_defaults=True),
+                SystemMessage(prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True),
                                                        plan=lines)),
                 HumanMessage("Explain the plan.")])
         text = str(reply.content).strip()

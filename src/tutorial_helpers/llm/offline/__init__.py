@@ -17,12 +17,14 @@ conventions, in the order it applies them to every request (:func:`.brain.respon
    and for anything else (translate, write a poem) an honest "I cannot" with what it understood.
 
 Steps 2-4 are guesses, and the response says so: every completion carries an ``offline`` object,
-``{"role", "role_source": "none" | "keywords" | "format" | "similarity" | "generic", "guesses": [...]}``
+``{"today", "today_source", "role", "role_source": "none" | "keywords" | "format" | "similarity" | "generic",
+"guesses": [...]}``
 (with the openai SDK: ``completion.model_extra["offline"]``).
 
 **Today** (:mod:`.understanding`). The first statement of today's date in any message ("Today is
 2026-11-22", "today's date: 22 November 2026"). Today's date is context, never the party date.
-Without one, relative dates ("next Saturday") cannot be read right: always give it a date.
+Without one it assumes the machine's date and says so: ``offline.today_source`` is ``"wall-clock"``
+(``"conversation"`` otherwise) and the ``x-offline-today-source`` header carries the same.
 
 **The request** (:mod:`.understanding`, :mod:`tutorial_helpers.extraction`). The user messages (and
 a "Request:" / "Task:" section of the system prompt) read by the shared extractor, later messages

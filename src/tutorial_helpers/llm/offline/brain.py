@@ -53,7 +53,7 @@ def respond(request: ChatRequest, tier: Tier) -> Reply:
     role, source = detect_role_info(system_text)
     ctx = read_conversation(request, tier.level, role)
     guesses = role_guesses(role, source, system_text)
-    meta = {"role": role, "role_source": source, "guesses": guesses}
+    meta = {**today_meta(ctx), "role": role, "role_source": source, "guesses": guesses}
     parallel = request.parallel_tool_calls is not False
     calls = choose_calls(ctx, request.tools or [], request.tool_choice, parallel, role, notes=guesses)
     if calls:
@@ -108,6 +108,20 @@ def tool_reports(ctx: Any, tools_json: list[dict[str, Any]]) -> tuple[str, bool]
             shown = r.content.strip()
         lines.append(f"{r.name} says: {shown[:300]}")
     return "\n".join(dict.fromkeys(lines)), only
+
+
+def today_meta(ctx: Context) -> dict[str, Any]:
+    """What the reply says about the date it used: ``{"today", "today_source"[, "note"]}``.
+
+    The server returns it as the ``offline`` field of the body and the ``x-offline-today-source``
+    header, so a caller (the usage meter, a test, a learner) sees when a conversation never said what
+    day it is and the stand-in had to assume the machine's date.
+    """
+    meta: dict[str, Any] = {"today": ctx.today.isoformat(), "today_source": ctx.today_source}
+    if ctx.today_source == "wall-clock":
+        meta["note"] = ("No message said what day it is; the offline model assumed the machine's date. "
+                        "State it in the system prompt (\"Today is YYYY-MM-DD.\").")
+    return meta
 
 
 def debug_view(request: ChatRequest, tier: Tier) -> dict[str, Any]:

@@ -145,7 +145,8 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
-    #: what the stand-in wants the caller to know (role found, guesses): the completion's ``offline`` object
+    #: what the stand-in says about itself (``today``, ``today_source``, ``role``, ``role_source``, ``guesses``):
+    #: the ``offline`` field of the body
     meta: dict[str, Any] = field(default_factory=dict)
 
 

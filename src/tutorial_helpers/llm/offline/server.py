@@ -175,6 +175,9 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         if fault == "malformed_json" and structured and reply.content:
             reply = Reply(content=_break_json(reply.content), tool_calls=reply.tool_calls,
                           finish_reason=reply.finish_reason, meta=reply.meta)
+        meta_headers = {"x-offline-model": "true"}
+        if reply.meta.get("today_source"):
+            meta_headers["x-offline-today-source"] = str(reply.meta["today_source"])
 
         prompt_tokens = count_messages(messages, req.tools, req.response_format)
         completion_tokens = max(1, count_tokens(reply.content) + sum(
@@ -202,7 +205,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
                 yield sse("[DONE]")
 
             return StreamingResponse(events(), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", "x-offline-model": "true"})
+                                     headers={"Cache-Control": "no-cache", **meta_headers})
 
         if delay > 0:
             await asyncio.sleep(delay)
@@ -210,7 +213,7 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         text = json.dumps(body, ensure_ascii=False)
         if fault == "malformed_json" and not structured:
             return Response(_break_json(text), status_code=200, media_type="application/json")
-        return Response(text, status_code=200, media_type="application/json", headers={"x-offline-model": "true"})
+        return Response(text, status_code=200, media_type="application/json", headers=meta_headers)
 
     return app
 
@@ -306,6 +309,13 @@ def ensure_offline_server() -> str:
         if _singleton is None or not _singleton._thread.is_alive():
             _singleton = start_server()
         return _singleton.base_url
+
+
+def get_server() -> OfflineServer:
+    """The process-wide offline model (started if needed): to set its faults or latency in a lesson."""
+    ensure_offline_server()
+    assert _singleton is not None
+    return _singleton
 
 
 def set_offline_latency(scale: float) -> None:

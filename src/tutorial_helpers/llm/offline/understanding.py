@@ -77,6 +77,8 @@ class Context:
     task_texts: list[str] = field(default_factory=list)
     option_ids: list[str] = field(default_factory=list)
     message_ids: list[str] = field(default_factory=list)
+    #: "conversation" when a message said what day it is, "wall-clock" when the model assumed it
+    today_source: str = "conversation"
 
     def item(self, item_id: str) -> CatalogItem | None:
         """The catalog item with this id (or an item a tool returned that the catalog lacks), or ``None``."""
@@ -155,8 +157,13 @@ def get_catalog() -> Any:
         return None
 
 
-def find_today(texts: list[str]) -> dt.date:
-    """A date given as today's in the texts ("Today is 2026-11-22"), else the real date."""
+def find_today(texts: list[str]) -> dt.date | None:
+    """The date the texts give as today's ("Today is 2026-11-22"), or None when none says it.
+
+    The offline model is a server: it cannot see the caller's clock, exactly like a real model. When
+    no message says what day it is, :func:`read_conversation` assumes the machine's date and the
+    reply says so (``today_source: "wall-clock"``).
+    """
     for text in texts:
         for pat in TODAY_PATTERNS:
             m = pat.search(text or "")
@@ -172,7 +179,7 @@ def find_today(texts: list[str]) -> dt.date:
                 return dt.datetime.strptime(f"{m['d1'] or m['d2']} {month} {m['y']}", "%d %b %Y").date()
             except ValueError:
                 continue
-    return dt.date.today()
+    return None
 
 
 def strip_today(text: str) -> str:
@@ -404,7 +411,9 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
     user_texts = [m.text() for m in req.messages if m.role == "user"]
     assistant_texts = [m.text() for m in req.messages if m.role == "assistant" and m.text()]
     all_texts = [system_text, *user_texts, *assistant_texts]
-    today = find_today(all_texts + [m.text() for m in req.messages if m.role == "tool"])
+    stated = find_today(all_texts + [m.text() for m in req.messages if m.role == "tool"])
+    # nothing said what day it is: assume the machine's date, and say so in the reply's metadata
+    today = stated if stated is not None else dt.date.today()
     tasks = task_sections(system_text)
 
     # tool calls made and their results
@@ -491,6 +500,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
         missing=missing, problems=list(getattr(extraction, "problems", []) or []),
         unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
         task_texts=tasks, option_ids=option_ids, message_ids=message_ids,
+        today_source="conversation" if stated is not None else "wall-clock",
     )
 
 
