@@ -20,7 +20,7 @@ def lines_of_code(framework: str) -> int:
     """Non-blank, non-comment, non-docstring lines of a framework's own code.
 
     A team is a package (``frameworks/ag2_team/``): every module in it counts. Shared code (tools,
-    prompts, guardrail, ``frameworks.common``) is not counted: it is the same for all.
+    prompts, guardrail, ``planning.pipeline``) is not counted: it is the same for all.
     """
     module_name = {"reference": "tutorial_helpers.planning.reference"}.get(framework, FRAMEWORKS[framework].split(":")[0])
     module = importlib.import_module(module_name)

@@ -191,6 +191,16 @@ def _read(text: Any, today: dt.date, level: str) -> _Turn:
             ev[name] = "; ".join(dict.fromkeys(t.span(*found.spans[v]) for v in found.values))
             for v in found.values:
                 ev[f"{name}:{v}"] = t.span(*found.spans[v])
+    if level == "full" and not interests.values and not interests.excluded:
+        # no interest word: an activity, object or habit may still name one ("building spaceships out of bricks")
+        from tutorial_helpers.extraction.semantic_interests import indirect_interests
+
+        meant = indirect_interests(text)
+        if meant:
+            f["interests"] = [i for i, _ in meant]
+            ev["interests"] = "; ".join(dict.fromkeys(c for _, c in meant))
+            for i, c in meant:
+                ev[f"interests:{i}"] = f"{c} (by meaning)"
     if diet.unsupported_allergens:
         ev["unsupported_allergens"] = ", ".join(diet.unsupported_allergens)
     if diet.unsupported_diets:

@@ -184,7 +184,14 @@ def find_age(text: Text, level: str = "full") -> Finding | None:
 
 _GUEST_NOUN = phrase_pattern(GUEST_NOUNS)
 _NOT_ADJ = r"(?!(?:years?|yrs?|dollars?|bucks|old|months?|days?|weeks?|hours?|minutes?|am|pm|and|or|to|of|in|on|at|for)\b)"
+#: a total stated after a breakdown ("8 kids and 4 parents, so 12 in all"): it wins over the parts
+_TOTAL_WORDS = r"(?:in\s+all|in\s+total|total|altogether|all\s+together|all\s+told|overall|combined)"
 GUESTS_FULL: list[tuple[int, re.Pattern[str]]] = [
+    (-1, re.compile(rf"(?<![\w$.,-])(?P<n>\d{{1,6}})\s+(?:(?:people|guests|persons|heads|of\s+us|of\s+them)\s+)?"
+                    rf"{_TOTAL_WORDS}\b"
+                    rf"|\b(?:a\s+)?total\s+of\s+(?P<n2>\d{{1,6}})\b(?!\s*(?:dollars|bucks|usd|\$))"
+                    rf"|\b(?:altogether|in\s+total|in\s+all)\s*[,:]?\s*(?:that's\s+|it's\s+|we're\s+)?(?P<n3>\d{{1,6}})\b"
+                    rf"(?!\s*(?:dollars|bucks|usd|years?|\$|%))")),
     (0, re.compile(rf"(?<![\w$.,-])(?:about\s+|around\s+|roughly\s+|maybe\s+|~)?(?P<n>\d{{1,6}})\s+(?P<more>more\s+|extra\s+|additional\s+)?"
                    rf"(?:{_NOT_ADJ}[a-z'-]+\s+){{0,2}}?(?P<noun>{_GUEST_NOUN})(?!\w)")),
     (1, re.compile(r"\b(?:headcount|head\s+count|guest\s+count|guest\s+list|number\s+of\s+(?:guests|people|kids)|"
@@ -213,6 +220,9 @@ def find_guests(text: Text, level: str = "full") -> Finding | None:
         if not matches:
             continue
         first = matches[0]
+        if _priority < 0:  # a stated total: the number itself, whichever alternative matched
+            key = next(k for k in ("n", "n2", "n3") if first.group(k))
+            return Finding(int(first.group(key)), first.start(key), first.end(), {"more": False})
         more = bool(first.groupdict().get("more"))
         total, end = int(first["n"]), first.end()
         for m in matches[1:]:

@@ -217,6 +217,7 @@ GUEST_NOUNS: tuple[str, ...] = (
     "co-workers", "teens", "teenagers", "girls", "boys", "toddlers", "little ones", "littles", "grownups",
     "grown-ups", "parents", "partygoers", "party-goers", "heads", "ppl", "pax", "of us", "of them", "cousins",
     "grandkids", "neighbors", "neighbours", "players", "ladies", "gentlemen", "couples", "families",
+    "moms", "mums", "dads", "mothers", "fathers", "grandparents", "aunts", "uncles", "teammates", "chaperones",
 )
 SMALL_GUEST_NOUNS: tuple[str, ...] = ("guests", "people", "kids", "children", "friends")
 

@@ -145,7 +145,8 @@ class Reply:
     content: str | None = None
     tool_calls: list[tuple[str, str]] = field(default_factory=list)
     finish_reason: Literal["stop", "tool_calls", "length"] = "stop"
-    #: what the stand-in says about itself (``today``, ``today_source``): the ``offline`` field of the body
+    #: what the stand-in says about itself (``today``, ``today_source``, ``role``, ``role_source``, ``guesses``):
+    #: the ``offline`` field of the body
     meta: dict[str, Any] = field(default_factory=dict)
     #: simulated errors of the tier's error profile that fired (see :mod:`.profile`)
     errors: list[str] = field(default_factory=list)
@@ -236,7 +237,10 @@ def stream_chunks(cid: str, model: str, reply: Reply, prompt_tokens: int, comple
             {"index": i, "id": ids[i], "type": "function", "function": {"name": name, "arguments": ""}}]})
         for piece in _pieces(args, 16):
             yield _chunk(cid, model, created, {"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
-    yield _chunk(cid, model, created, {}, reply.finish_reason)
+    final = _chunk(cid, model, created, {}, reply.finish_reason)
+    if reply.meta:
+        final["offline"] = reply.meta
+    yield final
     if include_usage:
         last = _chunk(cid, model, created, {})
         last["choices"] = []

