@@ -25,8 +25,10 @@ MARP := slides/node_modules/.bin/marp
 # clock-sensitive tests (frameworks, notebooks, the clock's own) again with the wall clock shifted by
 # libfaketime (Debian's `faketime`: it also reaches the Jupyter kernels and servers the tests start):
 # a few days after the example scenarios' party dates, and a year later.
-SHIFTED_DATES ?= 2026-12-22 2027-12-01
-SHIFTED_MARKERS := frameworks or notebook or clock
+# Just past the party dates every notebook runs again (where a wall-clock bug bites); a year later the
+# framework teams and the clock tests do (the notebooks were checked a year ahead by hand: see the README).
+SHIFTED_SOON ?= 2026-12-22
+SHIFTED_LATER ?= 2027-12-01
 
 .PHONY: help venv demo test test-fast test-shifted test-site test-colab faketime chromium lint lab bench lock clean catalog slides site colab chat
 
@@ -64,12 +66,12 @@ test-colab: $(STAMP)
 test-site: $(STAMP) $(MARP) chromium
 	$(VENV)/bin/pytest -q -m site $(PYTEST_ARGS)
 
-# the clock-sensitive tests under each shifted wall clock (see SHIFTED_DATES)
+# the clock-sensitive tests under shifted wall clocks (see SHIFTED_SOON / SHIFTED_LATER)
 test-shifted: $(STAMP) faketime
-	@set -e; for day in $(SHIFTED_DATES); do \
-	  echo "== wall clock shifted to $$day (faketime)"; \
-	  faketime -f "@$$day 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "$(SHIFTED_MARKERS)" $(PYTEST_ARGS); \
-	done
+	@echo "== wall clock shifted to $(SHIFTED_SOON) (faketime): frameworks, notebooks, clock"
+	faketime -f "@$(SHIFTED_SOON) 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "frameworks or notebook or clock" $(PYTEST_ARGS)
+	@echo "== wall clock shifted to $(SHIFTED_LATER) (faketime): frameworks, clock"
+	faketime -f "@$(SHIFTED_LATER) 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "(frameworks or clock) and not notebook" $(PYTEST_ARGS)
 
 # libfaketime for test-shifted: installed from Debian's packages when missing (needs root, as in CI)
 faketime:

@@ -58,9 +58,10 @@ def test_the_clock_is_seen_from_worker_threads():
 def test_every_role_prompt_states_today_through_render():
     found = role_prompts()
     assert len(found) >= 10, sorted(found)
+    import string
+
     for name, template in found.items():
-        fields = {f: "x" for f in ("categories", "budget", "guests", "options", "request", "plan", "category",
-                                   "missing", "task", "goal")}
+        fields = {f: "x" for _, f, _, _ in string.Formatter().parse(template) if f and f != "today"}
         with clock.use_today(FAR):
             text = prompts.render(template, **fields)
         assert f"Today is {FAR.isoformat()}." in text, name
@@ -97,7 +98,7 @@ def test_offline_model_says_where_it_took_today_from():
     told = _chat(base, [{"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=FAR)}, ask])
     assert told.status_code == 200
     body = told.json()
-    assert body["offline"] == {"today": FAR.isoformat(), "today_source": "conversation"}
+    assert body["offline"]["today"] == FAR.isoformat() and body["offline"]["today_source"] == "conversation"
     assert told.headers["x-offline-today-source"] == "conversation"
 
     untold = _chat(base, [{"role": "system", "content": "You are a helpful assistant."}, ask])
@@ -173,3 +174,12 @@ def test_scenarios_written_on_other_days_pass_with_the_native_team():
         m = evaluate(framework, scenarios).metrics()
         assert m["pass_rate"] == 1.0, (framework, m["failures"])
         assert m["calls_without_today"] == 0, framework
+
+
+def test_no_two_prompts_share_a_name():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(prompts.__file__).read_text(encoding="utf-8"))
+    names = [n.targets[0].id for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)

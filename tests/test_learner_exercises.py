@@ -20,6 +20,9 @@ from openai import OpenAI
 from tutorial_helpers.domain import BirthdayRequest
 from tutorial_helpers.llm.offline import OfflineServer, start_server
 
+# what the stand-in understands and how it speaks, without its declared errors (tested on their own)
+pytestmark = pytest.mark.usefixtures("perfect_stand_in")
+
 TODAY = "2026-11-22"
 PARTY = (f"Today is {TODAY}. We're throwing our son Leo's 9th birthday in Chicago on 2026-12-05 for 14 guests, "
          "and we can spend $450 in all. He is crazy about robots. No sesame please.")

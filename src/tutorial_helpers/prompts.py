@@ -270,7 +270,7 @@ constraint below, one per line as "- category: item id, name, price".
 Today is {today}.
 Known constraints: {known}"""
 
-SINGLE_AGENT = """You are a birthday planning assistant with catalog and budget tools.
+TOOL_AGENT = """You are a birthday planning assistant with catalog and budget tools.
 Find one item for each needed category ({categories}) that satisfies every constraint: city, date,
 number of guests, budget, age, allergens and diet. Search the catalog for each category, check
 availability on the date, and check the total against the budget before you answer.

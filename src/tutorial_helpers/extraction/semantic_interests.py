@@ -72,6 +72,8 @@ HABIT = re.compile(
     re.I)
 #: -ing words that are logistics, not habits
 _NOT_HABIT = re.compile(r"\b(?:turning|planning|coming|expecting|inviting|hosting|thinking|looking|wondering|"
+                        r"organi[sz]ing|arranging|throwing|celebrating|booking|ordering|buying|shopping|getting|"
+                        r"having|trying|searching|needing|asking|"
                         r"nothing|something|anything|everything|morning|evening|wedding|spending\s+(?:up\s+to|\$|\d))\b", re.I)
 _LOGISTICS = re.compile(r"\$?\d[\d,.]*|\b(?:dollars?|bucks|budget|guests?|kids|people|party|birthday|turns?|"
                         r"years?|old|january|february|march|april|may|june|july|august|september|october|november|"
@@ -80,6 +82,9 @@ _LOGISTICS = re.compile(r"\$?\d[\d,.]*|\b(?:dollars?|bucks|budget|guests?|kids|p
 _AVERSION = re.compile(r"\b(?:hates?|hated|dislikes?|afraid\s+of|scared\s+of|can(?:'t|not)\s+stand|not\s+into|"
                        r"(?:is|are)n't\s+into|(?:does|do|did)(?:\s+not|n't)\s+(?:like|enjoy|love)|no\s+longer|bored\s+by|"
                        r"tired\s+of|won't)\b", re.I)
+#: a clause about what the parent is doing or needs, not about the birthday person ("I'm organising ...")
+_PARENT = re.compile(r"(?:hi|hello|hey)?[,!\s]*(?:i(?:'m|\s+am)?|we(?:'re|\s+are)?)\s+(?:organi[sz]|plan|need|look|"
+                     r"want|would|throw|arrang|tr|search|hop|think)", re.I)
 #: the age part of a clause ("and turns sixty-five"): logistics, not a habit, left out of the embedding
 _TURNS = re.compile(r",?\s*(?:and\s+)?(?:turns|turning|will\s+be|is\s+turning)\s+[\w-]+(?:\s+(?:years?\s+old|soon))?", re.I)
 MIN_SIMILARITY = 0.78
@@ -95,7 +100,7 @@ def habit_clauses(text: str) -> list[str]:
         if len(c.split()) < 3:
             continue
         habit = [m for m in HABIT.finditer(c) if not _NOT_HABIT.fullmatch(m.group(0))]
-        if not habit or _AVERSION.search(c):
+        if not habit or _AVERSION.search(c) or _PARENT.match(c):
             continue
         content = _LOGISTICS.sub(" ", c)
         if len(re.findall(r"[a-z]{3,}", content, re.I)) < 3:

@@ -62,7 +62,7 @@ PIPELINES: frozenset[str] = frozenset({"prompt_chaining", "single_agent", "multi
 
 # the prompts of the strategies live with every other prompt (tutorial_helpers.prompts)
 ONE_SHOT, CHAIN_OF_THOUGHT, REWRITE = prompts.ONE_SHOT, prompts.CHAIN_OF_THOUGHT, prompts.REWRITE
-CANDIDATES, SINGLE_AGENT, FINAL_ANSWER = prompts.CANDIDATES, prompts.SINGLE_AGENT, prompts.FINAL_ANSWER
+CANDIDATES, SINGLE_AGENT, FINAL_ANSWER = prompts.CANDIDATES, prompts.TOOL_AGENT, prompts.FINAL_ANSWER
 
 #: a catalog item id: category, optional city code, four digits ("cake-aus-0042", "gift-0193")
 ITEM_ID = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-(?:[a-z]{3}-)?\d{4}\b")

@@ -1,4 +1,4 @@
-"""User simulation for conversational recommenders (design.md section 8).
+"""User simulation for conversational recommenders (ARCHITECTURE.md, "Conversation and user simulation").
 
 The simulator plays a persona's user from hidden facts; the runner pits it against a recommender and
 scores the conversation. The simulator shares none of the recommender's understanding code: only

@@ -280,7 +280,7 @@ def _list_conversation(name: str, user: MovieUser, items: list[int], data: Movie
 def simulate_movies(users: int, recommenders: list[str] | tuple[str, ...] = MOVIE_RECOMMENDERS, *, seed: int = 0,
                     max_turns: int = 6, provider: Any = None,
                     progress: Callable[[str, int, int, Conversation], None] | None = None) -> list[MovieResult]:
-    """Simulated conversations on MovieLens users (design.md section 8, ``--domain movies``)."""
+    """Simulated conversations on MovieLens users (ARCHITECTURE.md, "Conversation and user simulation", ``--domain movies``)."""
     unknown = [r for r in recommenders if r not in MOVIE_RECOMMENDERS]
     if unknown:
         raise InputError(f"Unknown movie recommender {unknown[0]!r}; choose one of {', '.join(MOVIE_RECOMMENDERS)} or all.")

@@ -1,6 +1,6 @@
 """Personas for the user simulator: load the shipped ones, generate held-out ones.
 
-A persona (design.md section 8) is a simulated user: a style (``terse``, ``chatty``, ``vague``), an
+A persona (ARCHITECTURE.md, "Conversation and user simulation") is a simulated user: a style (``terse``, ``chatty``, ``vague``), an
 opening line, hidden ``facts`` the recommender does not see, and ``wants`` (the categories an
 accepted plan must hold). The shipped file ``tutorial_helpers/data/personas.json`` was written by
 :func:`generate_personas` (``scripts/generate_personas.py``); evaluations should also use personas
@@ -55,7 +55,7 @@ def default_personas_path() -> Any:
 
 
 def load_personas(path: str | Path | None = None, limit: int | None = None) -> list[Persona]:
-    """Read a persona file (a JSON list, design.md section 8); the shipped one by default.
+    """Read a persona file (a JSON list, ARCHITECTURE.md, "Conversation and user simulation"); the shipped one by default.
 
     Raises:
         InputError: the file is missing, is not JSON, or a persona is malformed (names which one).

@@ -1,4 +1,4 @@
-"""Conversations between a recommender and the user simulator, and the simulation JSON of design.md section 8.
+"""Conversations between a recommender and the user simulator, and the simulation JSON of ARCHITECTURE.md, "Conversation and user simulation".
 
 ``simulate(personas, ["macrs", "form-filler"])`` plays one conversation per persona and recommender
 and returns one :class:`SimulationResult` per recommender; ``result.to_json()`` is the simulation
@@ -82,7 +82,7 @@ class SimulationResult:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The simulation JSON of design.md section 8."""
+        """The simulation JSON of ARCHITECTURE.md, "Conversation and user simulation"."""
         return {**self.metrics(), "conversations": [c.to_json() for c in self.conversations]}
 
 

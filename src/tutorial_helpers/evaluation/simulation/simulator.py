@@ -5,7 +5,7 @@ understanding code: it reads the assistant's words with its own small keyword ta
 (:data:`ASK_WORDS`), answers from the persona's hidden facts with its own phrasings, and judges a
 recommended plan with the public domain models and the guardrail's checker only.
 
-Behaviour (design.md section 8):
+Behaviour (ARCHITECTURE.md, "Conversation and user simulation"):
 
 * it opens with the persona's ``opening``;
 * to a question it answers the facts asked, in varied words drawn from a seeded generator; a
