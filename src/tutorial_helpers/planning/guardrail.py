@@ -421,6 +421,7 @@ def repair_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Catalog |
     work.required_added(required)
     work.interests_matched()
     work.within_budget(required)
+    work.interests_matched()  # cutting to budget may have dropped the one item that matched the interests
 
     repaired, notes = work.plan, work.notes
     repaired.recompute_total()
