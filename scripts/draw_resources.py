@@ -6,7 +6,7 @@ holds, so a diagram cannot drift from what runs:
 - ``architecture.png``: the data flow every planner shares (ARCHITECTURE.md section 1);
 - ``request_path.png``: the path of one request through ``planners.plan_text`` (ARCHITECTURE.md section 2);
 - ``team_<framework>.png``: each framework's team, from the ``AGENT_GRAPH`` its module exports
-  (AG2, LangGraph, CrewAI, ADK), plus ``crewai_flow.png`` from ``crewai_planner.flow_graph()``, which
+  (AG2, LangGraph, CrewAI, ADK), plus ``crewai_flow.png`` from ``crewai_team.flow_graph()``, which
   asks CrewAI to infer the flow from its decorators;
 - ``conversational_loop.png``: the conversational recommendation loop (MACRS-style), from
   ``tutorial_helpers.conversation`` when that module exposes ``LOOP_GRAPH``, else from the small
@@ -78,10 +78,10 @@ CONVERSATION_LOOP = {
 }
 
 FRAMEWORK_MODULES = {
-    "ag2": "tutorial_helpers.frameworks.ag2_planner",
-    "langgraph": "tutorial_helpers.frameworks.langgraph_planner",
-    "crewai": "tutorial_helpers.frameworks.crewai_planner",
-    "adk": "tutorial_helpers.frameworks.adk_planner",
+    "ag2": "tutorial_helpers.frameworks.ag2_team",
+    "langgraph": "tutorial_helpers.frameworks.langgraph_team",
+    "crewai": "tutorial_helpers.frameworks.crewai_team",
+    "adk": "tutorial_helpers.frameworks.adk_team",
 }
 TITLES = {"ag2": "AG2: a GroupChat walked by a finite-state speaker selection",
           "langgraph": "LangGraph: a typed StateGraph", "crewai": "CrewAI: agents and tasks of the crew",
@@ -122,10 +122,10 @@ def main(out: Path, only: str = "all") -> list[dict[str, Any]]:
             mod = importlib.import_module(module)
             drawn.append({**_draw(mod.AGENT_GRAPH, TITLES[name], out / f"team_{name}.png"),
                           "source": f"{module}.AGENT_GRAPH"})
-        from tutorial_helpers.frameworks.crewai_planner import flow_graph
+        from tutorial_helpers.frameworks.crewai_team import flow_graph
 
         drawn.append({**_draw(flow_graph(), "CrewAI: the Flow around the crew (inferred by CrewAI)",
-                              out / "crewai_flow.png"), "source": "tutorial_helpers.frameworks.crewai_planner.flow_graph()"})
+                              out / "crewai_flow.png"), "source": "tutorial_helpers.frameworks.crewai_team.flow_graph()"})
     (out / "diagrams.json").write_text(json.dumps(drawn, indent=1))
     return drawn
 
