@@ -66,10 +66,13 @@ test-colab: $(STAMP)
 test-site: $(STAMP) $(MARP) chromium
 	$(VENV)/bin/pytest -q -m site $(PYTEST_ARGS)
 
-# the clock-sensitive tests under shifted wall clocks (see SHIFTED_SOON / SHIFTED_LATER)
+# the clock-sensitive tests under shifted wall clocks (see SHIFTED_SOON / SHIFTED_LATER). Notebook 03 is left out:
+# its tool-timeout demonstration waits on real deadlines, which libfaketime moves by the shift (measured: the
+# timeout never fires under faketime), so it would test faketime, not the clock of the code.
 test-shifted: $(STAMP) faketime
 	@echo "== wall clock shifted to $(SHIFTED_SOON) (faketime): frameworks, notebooks, clock"
-	faketime -f "@$(SHIFTED_SOON) 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "frameworks or notebook or clock" $(PYTEST_ARGS)
+	faketime -f "@$(SHIFTED_SOON) 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "frameworks or notebook or clock" \
+	  -k "not 03_function_calling" $(PYTEST_ARGS)
 	@echo "== wall clock shifted to $(SHIFTED_LATER) (faketime): frameworks, clock"
 	faketime -f "@$(SHIFTED_LATER) 12:00:00" $(VENV)/bin/pytest -n 2 --dist loadgroup -q -m "(frameworks or clock) and not notebook" $(PYTEST_ARGS)
 
