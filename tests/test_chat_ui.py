@@ -44,7 +44,8 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="chromium-")
         self.proc = subprocess.Popen(
             [CHROMIUM or "chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-             "--no-first-run", f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-quic", f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}",
              "--window-size=1500,1200", url], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         pages: list[dict[str, Any]] = []
@@ -73,13 +74,15 @@ class Browser:
     def js(self, expr: str) -> Any:
         return self.call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True).get("result", {}).get("value")
 
-    def wait(self, expr: str, timeout: float = 120) -> Any:
+    def wait(self, expr: str, timeout: float = 120, fail: bool = True) -> Any:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             value = self.js(expr)
             if value:
                 return value
             time.sleep(0.25)
+        if not fail:
+            return None
         raise AssertionError(f"timed out waiting for {expr}")
 
     def close(self) -> None:
@@ -92,6 +95,32 @@ class Browser:
 
 
 BOTS = "document.querySelectorAll('#chat [data-testid=\"bot\"]')"
+PENDING = "document.querySelectorAll('.pending').length"
+TOAST = "Array.from(document.querySelectorAll('[data-testid=\"toast-body\"]')).map(e => e.innerText).join(' | ')"
+FILL = ("(() => {const t = document.querySelector('#msg textarea'); t.value = VALUE;"
+        "t.dispatchEvent(new Event('input', {bubbles: true})); return true})()")
+
+
+def send(browser: Browser, text: str) -> str:
+    """Type a message, press Send and return the assistant's reply.
+
+    On a loaded machine the first click can land before the page has wired its handlers: a click that
+    starts nothing within 15 s (no pending marker, no new reply) is repeated, at most three times. An
+    error toast fails the test with its text.
+    """
+    before = browser.js(f"{BOTS}.length")
+    for _ in range(3):
+        browser.js(FILL.replace("VALUE", json.dumps(text)))
+        browser.js("document.querySelector('#send').click()")
+        started = browser.wait(f"{PENDING} > 0 || {BOTS}.length > {before} || !!({TOAST})", timeout=15, fail=False)
+        if started:
+            break
+    else:
+        raise AssertionError("three clicks on Send started nothing")
+    browser.wait(f"{BOTS}.length > {before} || !!({TOAST})", timeout=180)
+    toast = browser.js(TOAST)
+    assert not toast, f"the page showed an error: {toast}"
+    return browser.js(f"(() => {{const b = {BOTS}; return b[b.length - 1].innerText}})()")
 
 
 def test_chat_page_full_conversation_to_an_accepted_plan():
@@ -117,13 +146,7 @@ def test_chat_page_full_conversation_to_an_accepted_plan():
         browser.wait("!!document.querySelector('#msg textarea')")
         text, accepted, plan = sim.opening().text, False, None
         for _ in range(10):
-            before = browser.js(f"{BOTS}.length")
-            fill = "(() => {const t = document.querySelector('#msg textarea'); t.value = VALUE;" \
-                   "t.dispatchEvent(new Event('input', {bubbles: true})); return true})()"
-            browser.js(fill.replace("VALUE", json.dumps(text)))
-            browser.js("document.querySelector('#send').click()")
-            browser.wait(f"{BOTS}.length > {before}")
-            reply = browser.js(f"(() => {{const b = {BOTS}; return b[b.length - 1].innerText}})()")
+            reply = send(browser, text)
             card_ids = browser.js("Array.from(document.querySelectorAll('#plan-card code')).map(e => e.innerText)")
             if browser.js("document.querySelector('#plan-card').dataset.accepted") == "true":
                 accepted = True
