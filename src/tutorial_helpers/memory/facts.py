@@ -4,8 +4,8 @@ A :class:`Fact` names a *slot* (allergy, diet, city, name, age, interest, dislik
 *value*, and whether it holds (``negated=False``) or stopped holding ("no longer allergic to peanuts").
 The value ``"*"`` with ``negated=True`` means "none of them any more" ("no allergies anymore").
 
-:func:`extract_facts` uses ``tutorial_helpers.extraction.extract_request`` when that module is present,
-and a small keyword reader of its own otherwise; negations are always read locally, because a request
+:func:`extract_facts` uses the shared extractor (``tutorial_helpers.extraction.extract_request``),
+and a small keyword reader of its own when that cannot read the text; negations are always read locally, because a request
 parser is built to find what to avoid, not what stopped mattering.
 """
 
@@ -200,11 +200,9 @@ def _local_facts(text: str) -> list[Fact]:
 
 
 def _extraction_facts(text: str, today: dt.date) -> list[Fact] | None:
-    """Facts from ``tutorial_helpers.extraction`` (``None`` when that module is not available)."""
-    try:
-        from tutorial_helpers.extraction import extract_request  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """Facts from the shared extractor (``None`` when it cannot read the text)."""
+    from tutorial_helpers.extraction import extract_request
+
     try:
         request = extract_request(text, today).request
     except (ValueError, TypeError, AttributeError):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import (
     AGED_CATEGORIES,
     DIET_EXCLUDES,
@@ -80,8 +81,8 @@ class Constraints:
     def from_expect(cls, expect: dict[str, Any], today: dt.date | str | None) -> Constraints:
         """Constraints from a scenario's ``expect`` object (ARCHITECTURE.md [scenarios and checks])."""
         date = expect.get("date")
-        if isinstance(today, str):
-            today = dt.date.fromisoformat(today)
+        if today is not None:
+            today = clock.as_date(today)
         allergens = set(expect.get("avoid_allergens", []))
         for d in expect.get("dietary", []):
             allergens |= DIET_EXCLUDES.get(d, frozenset())

@@ -12,12 +12,12 @@ and the limits (:data:`MAX_TOOL_ROUNDS`). They differ in orchestration only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
+from tutorial_helpers.catalog.ids import ids_in_data
 from tutorial_helpers.domain import (
     ALLERGENS,
     DIET_TAGS,
@@ -144,26 +144,8 @@ def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | Non
     return BirthdayRequest.model_validate({**merged.model_dump(), "today": validated.today}), notes
 
 
-def ids_in(payload: Any) -> list[str]:
-    """Every catalog-looking id in a tool result (a list of dicts, a dict, or JSON text)."""
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except json.JSONDecodeError:
-            import re
-
-            return re.findall(r"\b[a-z]+-(?:[a-z]{3}-)?\d{4}\b", payload)
-    out: list[str] = []
-    if isinstance(payload, dict):
-        if isinstance(payload.get("id"), str):
-            out.append(payload["id"])
-        for v in payload.values():
-            if isinstance(v, (list, dict)):
-                out += ids_in(v)
-    elif isinstance(payload, list):
-        for v in payload:
-            out += ids_in(v)
-    return out
+#: every catalog-looking id in a tool result (one copy: :func:`tutorial_helpers.catalog.ids.ids_in_data`)
+ids_in = ids_in_data
 
 
 def ground_candidates(

@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import CATEGORIES
 from tutorial_helpers.routing.signals import DEFAULT_WEIGHTS, TextSignals, difficulty_score, text_signals
 
@@ -158,7 +159,7 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
     Returns:
         A :class:`Decomposition`.
     """
-    day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+    day = clock.as_date(today)
     sig = text_signals(text)
     score = difficulty_score(sig, weights or DEFAULT_WEIGHTS)
     hard = [k for k in sig.constraints if k in HARD_KINDS]

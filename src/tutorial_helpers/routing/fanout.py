@@ -28,6 +28,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayRequest
 
 T = TypeVar("T")
@@ -257,7 +258,7 @@ async def compare_fanout_async(text: str, today: dt.date | str, *, provider: Any
     from tutorial_helpers.extraction import parse_request
     from tutorial_helpers.llm import async_openai_client, get_provider
 
-    day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+    day = clock.as_date(today)
     request = request or parse_request(text, day)
     tools.set_today(day)
     catalog = load_catalog()

@@ -28,6 +28,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tutorial_helpers.extraction.dates import FULL_MONTH_NAMES
+
 _I = re.IGNORECASE
 #: one pattern per constraint kind: does the text visibly state it?
 CUES: dict[str, re.Pattern[str]] = {
@@ -124,7 +126,6 @@ def difficulty_score(sig: TextSignals, weights: dict[str, float] | None = None) 
 # -- checks of a cheap tier's structured reading ------------------------------------------------------------
 _FIELD_OF_KIND = {"age": "recipient_age", "city": "city", "date": "date", "guests": "guests", "budget": "budget",
                   "allergens": "avoid_allergens", "dietary": "dietary"}
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _empty(v: Any) -> bool:
@@ -201,7 +202,7 @@ def _days_named(text: str) -> set[int]:
         days.add(int(m.group(1)))
     for m in re.finditer(r"\b\d{1,2}/(\d{1,2})\b", text):
         days.add(int(m.group(1)))
-    months = "|".join(_MONTHS)
+    months = "|".join(n[:3] for n in FULL_MONTH_NAMES)
     for m in re.finditer(rf"\b(?:{months})[a-z]*\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", text, _I):
         days.add(int(m.group(1)))
     for m in re.finditer(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})", text, _I):

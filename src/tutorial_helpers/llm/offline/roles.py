@@ -367,15 +367,12 @@ def critic_problems(ctx: Context) -> list[str]:
     problems: list[str] = []
     n = g.guests(request)
     items = [PlanItem.from_item(i, n) for i, _ in found]
-    try:
-        from tutorial_helpers.planning.guardrail import validate_plan
+    from tutorial_helpers.planning.guardrail import validate_plan
 
-        plan = BirthdayPlan(feasible=True, request=request, items=items)
-        plan.recompute_total()
-        catalog = getattr(ctx.catalog, "base", ctx.catalog)  # the catalog itself, not what tools claimed
-        problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, catalog)]
-    except ImportError:
-        pass
+    plan = BirthdayPlan(feasible=True, request=request, items=items)
+    plan.recompute_total()
+    catalog = getattr(ctx.catalog, "base", ctx.catalog)  # the catalog itself, not what tools claimed
+    problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, catalog)]
     if not problems:
         for it, _ in found:
             problems += [f"{it.category}: {it.name} ({it.id}) {b}." for b in g.breaks(it, request)]

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import CATEGORIES, BirthdayPlan, BirthdayRequest, PlanItem
 from tutorial_helpers.patterns.conversational.llm_calls import AgentLLM, run_sync
 from tutorial_helpers.patterns.conversational.memory import (
@@ -164,7 +164,7 @@ class ConversationalRecommender:
 
     def start(self, today: Any, max_turns: int = 6) -> None:
         """Begin a new conversation on ``today`` (the persona's date, never the wall clock)."""
-        day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
+        day = clock.as_date(today)
         self.mem = WorkingMemory(today=day, max_turns=max_turns)
         self.llm.reset()
 
