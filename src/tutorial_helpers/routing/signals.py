@@ -23,12 +23,11 @@ reader would know in advance where the stand-in fails, and its savings would hol
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
-
-from tutorial_helpers.extraction.dates import FULL_MONTH_NAMES
 
 _I = re.IGNORECASE
 #: one pattern per constraint kind: does the text visibly state it?
@@ -202,7 +201,7 @@ def _days_named(text: str) -> set[int]:
         days.add(int(m.group(1)))
     for m in re.finditer(r"\b\d{1,2}/(\d{1,2})\b", text):
         days.add(int(m.group(1)))
-    months = "|".join(n[:3] for n in FULL_MONTH_NAMES)
+    months = "|".join(m.lower() for m in calendar.month_abbr if m)  # the router reads no extractor
     for m in re.finditer(rf"\b(?:{months})[a-z]*\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", text, _I):
         days.add(int(m.group(1)))
     for m in re.finditer(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})", text, _I):

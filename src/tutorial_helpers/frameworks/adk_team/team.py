@@ -26,6 +26,12 @@ one reads it through ``{key}`` placeholders in its instruction (the shared promp
 
 The front door (:func:`tutorial_helpers.planners.plan_text`) runs the shared guardrail at the end.
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+a ``SequentialAgent`` does not loop back, so the critic's findings go to a separate ``reviser`` agent
+(the same coordinator prompt, told the problems) instead of back to the coordinator; the checks that
+other teams run between steps are ADK callbacks.
+
 Example::
 
     from tutorial_helpers.planners import parse_text

@@ -22,6 +22,12 @@ The deterministic guardrail has the last word (:func:`tutorial_helpers.planners.
 call fails (rate limit, server error, malformed output), the chat stops there and the plan is finished
 from what the transcript already holds, with a warning: nothing invalid is shown as valid.
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+one extra agent, the ``tool_executor`` (AG2 separates proposing a tool call from running it); the
+critic is not a group member but the coordinator's nested chat; who speaks next is a Python function
+(AG2's custom speaker selection), not a model.
+
 Example::
 
     from tutorial_helpers.frameworks import ag2_team

@@ -19,6 +19,13 @@ About 10 model calls per plan: 1 extractor, 2 per specialist (search, then answe
 1 critic, 1 explainer (+1 when the guardrail sends the plan back). Usage is captured per agent by the
 :class:`~tutorial_helpers.llm.UsageMeter` (each agent's ``crewai.LLM`` reports under its own name).
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+there is no separate retriever agent: in CrewAI an agent owns its tools, so each specialist is its own
+retriever (it searches its category with the shared tool, then answers); the coordinator sees their
+task outputs through ``context=[...]``; the critic's verdict is a Flow ``@router`` and the revision a
+listener that runs once.
+
 Example::
 
     from tutorial_helpers.frameworks import crewai_team

@@ -34,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import prompts
 from tutorial_helpers.domain import INTERESTS, BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.patterns.autonomous.household import (
     APPROVAL_LAG_DAYS,
@@ -60,9 +61,6 @@ PLANNER_POOL = 4
 #: days of slack the context-aware assistant keeps beyond the longest lead time
 SAFETY_MARGIN_DAYS = 2
 
-MESSAGE_PROMPT = """You are the explainer of a family's birthday assistant. Write a short message proposing
-this plan for approval and explain why each item suits the person. Nothing is booked or bought until they
-approve. Today is {today}."""
 
 
 @dataclass
@@ -410,7 +408,7 @@ def message_writer(provider: Any = None, tier: str = "small", seed: int = 0) -> 
                 f"{', '.join(r.interests)}; avoid {', '.join(sorted(r.effective_allergens())) or 'nothing'}.\nPlan:\n{brief}")
         with meter.agent(day.isoformat()):
             resp = client.chat.completions.create(model=model, seed=seed, messages=[
-                {"role": "system", "content": MESSAGE_PROMPT.format(today=day.isoformat())}, {"role": "user", "content": user}])
+                {"role": "system", "content": prompts.render(prompts.AUTONOMY_MESSAGE, today=day)}, {"role": "user", "content": user}])
         return resp.choices[0].message.content or ""
 
     return write, meter

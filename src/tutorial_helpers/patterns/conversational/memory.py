@@ -17,24 +17,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from tutorial_helpers.domain import ALLERGENS, CATEGORIES, DIET_TAGS, INTERESTS, BirthdayPlan, BirthdayRequest
+from tutorial_helpers.planning.pipeline import ExtractedRequest
 
 Act = Literal["ask", "chitchat", "recommend"]
 ACTS: tuple[str, ...] = ("ask", "chitchat", "recommend")
 
 
-class ProfileUpdate(BaseModel):
-    """What information-level reflection extracts from the conversation (a flat schema any model can fill)."""
+class ProfileUpdate(ExtractedRequest):  # type: ignore[misc, valid-type]
+    """What information-level reflection extracts from the conversation: the request-understanding
+    schema every team uses (:data:`tutorial_helpers.planning.pipeline.ExtractedRequest`), plus what
+    the user limited the plan to."""
 
-    recipient_name: str | None = None
-    recipient_age: int | None = None
-    interests: list[str] = Field(default_factory=list)
-    dislikes: list[str] = Field(default_factory=list)
-    avoid_allergens: list[str] = Field(default_factory=list)
-    dietary: list[str] = Field(default_factory=list)
-    city: str | None = None
-    date: str | None = Field(default=None, description="YYYY-MM-DD")
-    guests: int | None = None
-    budget: float | None = None
     restricted_categories: list[str] = Field(default_factory=list, description="only when the user limited what to plan")
 
 
