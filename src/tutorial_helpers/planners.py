@@ -44,10 +44,12 @@ FRAMEWORKS: dict[str, str] = {
 class Planner(Protocol):
     """What every framework implementation provides."""
 
-    def __call__(self, text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan: ...
+    def __call__(self, text: str, request: BirthdayRequest, *, provider: str | None = None,
+                 seed: int = 0) -> BirthdayPlan: ...
 
 
-def reference_planner(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
+def reference_planner(text: str, request: BirthdayRequest, *, provider: str | None = None,
+                      seed: int = 0) -> BirthdayPlan:
     """The non-LLM planner behind the same interface as the agent teams."""
     from tutorial_helpers.planning.reference import plan_request
 
@@ -62,7 +64,8 @@ def get_planner(framework: str) -> Planner:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise InputError(f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
+        raise InputError(
+            f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
     return getattr(module, func)
 
 

@@ -214,7 +214,8 @@ def _read(text: Any, today: dt.date, level: str) -> _Turn:
     if recipient.relation:
         f["relation"] = recipient.relation
     if recipient.name and "recipient_age" not in f and level == "full":
-        m = re.search(rf"\b{re.escape(recipient.name.lower())}\s*(?:,|\(|-)\s*(\d{{1,3}})\b(?!\s*(?:[a-z]+\s+)?(?:guests|people|kids))",
+        m = re.search(rf"\b{re.escape(recipient.name.lower())}\s*(?:,|\(|-)\s*(\d{{1,3}})\b"
+                      r"(?!\s*(?:[a-z]+\s+)?(?:guests|people|kids))",
                       t.s)
         if m:
             f["recipient_age"] = int(m.group(1))

@@ -370,7 +370,8 @@ def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyRes
     for ch in final.choices if final else []:
         item = run.catalog.get(ch.item_id)
         if item is None:
-            run.notes.append(f"The agent chose {ch.item_id!r}, which is not in the catalog (kept as an ungrounded line).")
+            run.notes.append(
+                f"The agent chose {ch.item_id!r}, which is not in the catalog (kept as an ungrounded line).")
             plan.items.append(PlanItem(id=ch.item_id, category=ch.category if ch.category in CATEGORIES else "gift",
                                        name=ch.item_id, unit_price=0.0, pricing="flat", quantity=1, subtotal=0.0))
             continue

@@ -119,7 +119,8 @@ def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | Non
         return validated, []
     notes: list[str] = []
     update: dict[str, Any] = {}
-    allergens = set(validated.avoid_allergens) | {a for a in map(str.lower, extracted.avoid_allergens) if a in ALLERGENS}
+    allergens = set(validated.avoid_allergens) | {a for a in map(str.lower, extracted.avoid_allergens)
+                                                  if a in ALLERGENS}
     diets = set(validated.dietary) | {d for d in map(str.lower, extracted.dietary) if d in DIET_TAGS}
     if allergens != set(validated.avoid_allergens):
         update["avoid_allergens"] = sorted(allergens)
@@ -149,7 +150,8 @@ ids_in = ids_in_data
 
 
 def ground_candidates(
-    request: BirthdayRequest, found_ids: list[str], catalog: Any, categories: list[str], warnings: list[str] | None = None
+    request: BirthdayRequest, found_ids: list[str], catalog: Any, categories: list[str],
+    warnings: list[str] | None = None
 ) -> dict[str, list[CatalogItem]]:
     """Keep the ids the tools returned that exist and meet every hard constraint, best first.
 
@@ -211,10 +213,12 @@ def plan_from_choices(
 
 def plan_lines(plan: BirthdayPlan) -> str:
     """The plan as lines a critic or explainer reads."""
-    return "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}" for p in plan.items) + f"\nTotal ${plan.total_cost:,.2f}"
+    return "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}"
+                     for p in plan.items) + f"\nTotal ${plan.total_cost:,.2f}"
 
 
-def finish_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Any, *, framework: str, provider: str, model: str,
+def finish_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Any, *, framework: str, provider: str,
+                model: str,
                 explanation: str, warnings: list[str], usage: Usage) -> BirthdayPlan:
     """Schedule, explanation, labels and usage: the common last step before the guardrail."""
     plan.schedule = make_schedule(request, plan.items, catalog)

@@ -180,7 +180,8 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
     for c in cats:
         subtasks.append(Subtask(
             name=f"find_{c}", kind="retrieval", agent="retriever",
-            description=f"Look up {c} candidates in the catalog with the search tool, filtered by the known constraints.",
+            description=f"Look up {c} candidates in the catalog with the search tool, filtered by the known "
+                        "constraints.",
             difficulty=_clip(0.15 + 0.02 * n_hard), signals=["catalog lookup", *hard_signal], text=text,
         ))
     subtasks += [
@@ -191,8 +192,8 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
         ),
         Subtask(
             name="check_constraints", kind="checking", agent="critic",
-            description="Check the proposed plan against every constraint of the request (budget, allergens, diet, age, "
-                        "date, capacity).",
+            description="Check the proposed plan against every constraint of the request (budget, allergens, diet, "
+                        "age, date, capacity).",
             difficulty=_clip(0.2 + 0.05 * n_hard + 0.25 * is_safety), safety_critical=is_safety,
             signals=hard_signal + safety_signal, text=text,
         ),

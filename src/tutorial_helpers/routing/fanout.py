@@ -277,7 +277,8 @@ async def compare_fanout_async(text: str, today: dt.date | str, *, provider: Any
         model = model or prov.model_large
         if server is not None:
             server.latency_scale = 0.0
-            await fan_out(client, model, text, request, categories=categories, parallel=True, catalog=catalog, seed=seed)
+            await fan_out(client, model, text, request, categories=categories, parallel=True, catalog=catalog,
+                          seed=seed)
             server.latency_scale = latency_scale
         runs: dict[bool, list[FanOutRun]] = {False: [], True: []}
         for _ in range(max(1, repeats)):

@@ -44,7 +44,8 @@ CUES: dict[str, re.Pattern[str]] = {
                             r"|intoleran\w*|celiac|coeliac)\b", _I),
     "dietary": re.compile(r"\b(?:vegan|vegetarian|veggie|halal|kosher|plant[- ]based|gluten[- ]free|dairy[- ]free"
                           r"|nut[- ]free|no meat)\b", _I),
-    "interests": re.compile(r"\b(?:loves?|likes?|into|fan of|obsessed|crazy about|enjoys?|passion|hobby|hobbies)\b", _I),
+    "interests": re.compile(r"\b(?:loves?|likes?|into|fan of|obsessed|crazy about|enjoys?|passion|hobby|hobbies)\b",
+                            _I),
 }
 SAFETY_KINDS: tuple[str, ...] = ("allergens", "dietary")
 NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|avoid|free of|can't|cannot|don't|mustn't)\b|n't\b", _I)

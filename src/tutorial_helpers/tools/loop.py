@@ -139,7 +139,8 @@ def _expand(names: Iterable[str] | None, registry: dict[str, Callable[..., Any]]
     for name in names:
         for tool in TOOL_GROUPS.get(name, (name,)) if name not in registry else (name,):
             if tool not in registry:
-                raise KeyError(f"Unknown tool {tool!r}; tools: {', '.join(registry)}; groups: {', '.join(TOOL_GROUPS)}.")
+                raise KeyError(
+                    f"Unknown tool {tool!r}; tools: {', '.join(registry)}; groups: {', '.join(TOOL_GROUPS)}.")
             if tool not in out:
                 out.append(tool)
     return out

@@ -69,7 +69,8 @@ AGENT_GRAPH: dict[str, list[Any]] = {
     ],
 }
 
-__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "CrewAITeam", "PlanState", "Session", "assign_categories",
+__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "CrewAITeam", "PlanState", "Session",
+           "assign_categories",
            "build_crew", "crewai_tool", "crewai_tools", "flow_graph", "plan", "run"]
 
 
@@ -110,7 +111,8 @@ class CrewAITeam:
             plan = flow.kickoff(inputs={"text": text})
         state = flow.state
         if not isinstance(plan, BirthdayPlan):  # the flow stopped early: keep what the state holds
-            plan = state.plan or BirthdayPlan(feasible=False, request=request, reasons=["The CrewAI flow produced no plan."])
+            plan = state.plan or BirthdayPlan(feasible=False, request=request,
+                                              reasons=["The CrewAI flow produced no plan."])
         usage = session.meter.summary()
         usage.wall_s = round(time.perf_counter() - t0, 4)
         plan = finish_plan(plan, state.request or request, self.catalog, framework=FRAMEWORK,
@@ -136,7 +138,8 @@ def flow_graph() -> dict[str, list[Any]]:
 
     structure = build_flow_structure(BirthdayFlow)
     edges = [(e["source"], e["target"], e.get("router_event") or "@listen") for e in structure["edges"]]
-    nodes = [f"{name} ({meta['type']})" if meta["type"] != "listen" else name for name, meta in structure["nodes"].items()]
+    nodes = [f"{name} ({meta['type']})" if meta["type"] != "listen" else name
+             for name, meta in structure["nodes"].items()]
     rename = {name: label for name, label in zip(structure["nodes"], nodes, strict=True)}
     return {"nodes": nodes, "edges": [(rename[a], rename[b], label) for a, b, label in edges]}
 

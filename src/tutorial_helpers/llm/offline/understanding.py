@@ -393,7 +393,8 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
     system_text = "\n".join(m.text() for m in req.messages if m.role in ("system", "developer"))
     user_texts = [m.text() for m in req.messages if m.role == "user"]
     assistant_texts = [m.text() for m in req.messages if m.role == "assistant" and m.text()]
-    stated = find_today([system_text, *user_texts, *assistant_texts] + [m.text() for m in req.messages if m.role == "tool"])
+    stated = find_today([system_text, *user_texts, *assistant_texts] + [m.text() for m in req.messages
+                                                                        if m.role == "tool"])
     # nothing said what day it is: assume the machine's date, and say so in the reply's metadata
     today = stated if stated is not None else dt.date.today()
     tasks = task_sections(system_text)
@@ -468,7 +469,8 @@ def read_item_ids(results: list[ToolResult], system_text: str, user_texts: list[
     ids = ItemIds()
     for r in results:
         ids.injection_seen |= r.injected
-        found = _ids_in_data(r.data, catalog, ids.tool_items, _call_category(r.name, r.arguments)) if r.data is not None else []
+        found = (_ids_in_data(r.data, catalog, ids.tool_items, _call_category(r.name, r.arguments))
+                 if r.data is not None else [])
         _add(found, known_ids_in_text(_strip_injection(r.content), catalog))
         _add(ids.candidates, found)
     sys_ids = known_ids_in_text(_strip_injection(system_text), catalog)

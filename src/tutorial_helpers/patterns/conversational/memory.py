@@ -28,7 +28,8 @@ class ProfileUpdate(ExtractedRequest):  # type: ignore[misc, valid-type]
     schema every team uses (:data:`tutorial_helpers.planning.pipeline.ExtractedRequest`), plus what
     the user limited the plan to."""
 
-    restricted_categories: list[str] = Field(default_factory=list, description="only when the user limited what to plan")
+    restricted_categories: list[str] = Field(default_factory=list,
+                                             description="only when the user limited what to plan")
 
 
 class PlannerDecision(BaseModel):
@@ -100,7 +101,8 @@ class WorkingMemory:
         return self.dialogue[-n:]
 
 
-def profile_from_update(update: ProfileUpdate, today: dt.date, previous: BirthdayRequest | None = None) -> BirthdayRequest:
+def profile_from_update(update: ProfileUpdate, today: dt.date,
+                        previous: BirthdayRequest | None = None) -> BirthdayRequest:
     """Validate a model's profile field by field: a bad value is dropped, never fatal.
 
     Safety restrictions only grow (an allergen once stated stays), other fields take the newest value.
@@ -139,7 +141,8 @@ def missing_fields(request: BirthdayRequest, asked_allergies: bool = True) -> li
     """
     cats = request.categories
     party = not cats or any(c in ("cake", "venue", "food", "activity") for c in cats)
-    order = ["recipient_age", "city", "date", "guests", "budget", "interests"] if party else ["recipient_age", "budget", "interests"]
+    order = (["recipient_age", "city", "date", "guests", "budget", "interests"] if party
+             else ["recipient_age", "budget", "interests"])
     if cats and "venue" not in cats and party:
         order.remove("guests")
     out = []

@@ -175,11 +175,13 @@ def template_explanation(plan: BirthdayPlan, catalog: Catalog, cares_about: list
     req = plan.request
     lines = []
     for it, line in zip(_items(plan, catalog), plan.items, strict=False):
-        s = f"{it.name} ({it.category}) costs ${line.subtotal:,.2f} and is rated {it.rating:.1f} by {it.review_count} people"
+        s = (f"{it.name} ({it.category}) costs ${line.subtotal:,.2f} and is rated {it.rating:.1f} "
+             f"by {it.review_count} people")
         if it.category == "venue" and it.capacity:
             s += f"; it seats {it.capacity}"
         lines.append(s + ".")
-    lines.append(f"The plan costs ${plan.total_cost:,.2f}" + (f" of a ${req.budget:,.2f} budget." if req.budget else "."))
+    lines.append(f"The plan costs ${plan.total_cost:,.2f}"
+                 + (f" of a ${req.budget:,.2f} budget." if req.budget else "."))
     return " ".join(lines)
 
 
@@ -229,11 +231,13 @@ def explain(
 
         raise InputError(f"Unknown explanation strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}.")
     items = _items(plan, catalog)
-    cares = [*plan.request.interests, *sorted(plan.request.effective_allergens()), *plan.request.dietary, *(cares_about or [])]
+    cares = [*plan.request.interests, *sorted(plan.request.effective_allergens()), *plan.request.dietary,
+             *(cares_about or [])]
     if strategy == "template":
         t0 = time.perf_counter()
         text = template_explanation(plan, catalog, cares_about)
-        return _finish(strategy, text, plan, catalog, cares_about, Usage(wall_s=round(time.perf_counter() - t0, 4)), ["template: filled"])
+        return _finish(strategy, text, plan, catalog, cares_about,
+                       Usage(wall_s=round(time.perf_counter() - t0, 4)), ["template: filled"])
 
     from tutorial_helpers.llm import UsageMeter, get_provider, openai_client
 
@@ -269,7 +273,8 @@ def explain(
         if not report.unfaithful and not missing and not too_long:
             break
         findings = "\n".join([f"- remove {c.text!r}: {c.evidence}" for c in report.unfaithful] +
-                             [f"- mention {m}" for m in missing] + ([f"- cut to {max_words} words"] if too_long else []))
+                             [f"- mention {m}" for m in missing]
+                             + ([f"- cut to {max_words} words"] if too_long else []))
         notes = chat("feedback", prompts.render(prompts.EXPLANATION_FEEDBACK, today=today, findings=findings), text)
         rewrite = chat("refiner", prompts.render(prompts.EXPLANATION_REFINER, today=today, cares=care_text,
                                                   max_words=max_words, notes=notes), user + "\n\nDraft:\n" + text)
@@ -288,7 +293,8 @@ def _refine(text: str, plan: BirthdayPlan, catalog: Catalog, cares_about: list[s
         text = " ".join(s for s in split_sentences(text) if s not in bad)
     words = [w for ws in facets(plan.request, cares_about).values() for w in ws]
     sentences = split_sentences(text)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-sum(1 for w in words if w.lower() in sentences[i].lower()), i))
+    ranked = sorted(range(len(sentences)),
+                    key=lambda i: (-sum(1 for w in words if w.lower() in sentences[i].lower()), i))
     keep: list[int] = []
     n = 0
     for i in ranked:
