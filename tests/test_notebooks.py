@@ -185,6 +185,19 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "v2_heldout_not_below_v1": lambda v: v is True,
         "v1_tokens_over_v0": lambda v: v > 1.0,
     },
+    "18_live_demo.ipynb": {
+        "reference_plan_valid": lambda v: v is True,
+        "team_plan_valid": lambda v: v is True,
+        "fallback_used": lambda v: v is False,  # offline in CI: nothing to fall back from
+        # the live failure is the stand-in's declared "misread guests" error, its rate turned up for the room
+        "live_failure_shown": lambda v: v is True,
+        "live_failure_fixed": lambda v: v is True,
+        "comparison_planners": lambda v: v >= 3,
+        "comparison_min_pass_rate": lambda v: v >= 0.9,
+        "comparison_raw_never_above_guarded": lambda v: v is True,
+        "langgraph_trace_agents": lambda v: v >= 4,
+        "agents_cost_more_calls_than_reference": lambda v: v is True,
+    },
     "14_framework_comparison.ipynb": {
         "frameworks_compared": lambda v: v >= 6,
         "min_pass_rate": lambda v: v >= 0.9,
@@ -230,6 +243,10 @@ EXERCISE_EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "exercise_scaled_errors_v2_not_below_v0": lambda v: v is True,
         "exercise_select_alone_recovers": lambda v: v is True,
         "exercise_check_node_runs": lambda v: v is True,
+    },
+    "18_live_demo.ipynb": {
+        "exercise_fallback_shown": lambda v: v is True,
+        "exercise_large_tier_also_breaks": lambda v: v is True,
     },
     "14_framework_comparison.ipynb": {"exercise_seventh_framework_pass_rate": lambda v: v >= 0.9},
 }

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tutorial_helpers.evaluation import load_scenarios
-from tutorial_helpers.planners import plan_text
 from tutorial_helpers.llm import Provider, model_for, openai_client
+from tutorial_helpers.planners import plan_text
 from tutorial_helpers.presenting import no_model_answered, run_or_offline, start_comparison
 
 
