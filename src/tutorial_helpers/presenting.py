@@ -169,7 +169,7 @@ class Comparison:
 
 
 def start_comparison(frameworks: Sequence[str], scenarios: Sequence[Any], provider: Any = None,
-                     seed: int = 0) -> Comparison:
+                     seed: int = 0, latency_scale: float | None = 0.0) -> Comparison:
     """Start ``compare(frameworks, scenarios)`` in a separate process and return at once.
 
     Args:
@@ -177,6 +177,8 @@ def start_comparison(frameworks: Sequence[str], scenarios: Sequence[Any], provid
         scenarios: :class:`~tutorial_helpers.evaluation.scenarios.Scenario` objects (written to a temporary file).
         provider: the provider name (default: the configured one; the process reads the same settings).
         seed: passed to the planners.
+        latency_scale: the offline stand-in's simulated latency in that process (default 0: the comparison
+            measures quality, calls and tokens, and nobody watches it; None keeps the configured scale).
     """
     work = Path(tempfile.mkdtemp(prefix="tutorial-compare-"))
     path = work / "scenarios.jsonl"
@@ -185,6 +187,10 @@ def start_comparison(frameworks: Sequence[str], scenarios: Sequence[Any], provid
             "seed": seed, "out": str(work / "metrics.json")}
     src = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    if latency_scale is not None:
+        from tutorial_helpers.llm.offline.tiers import LATENCY_ENV
+
+        env[LATENCY_ENV] = str(latency_scale)
     proc = subprocess.Popen([sys.executable, "-c", _SCRIPT, json.dumps(args)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env=env)
     return Comparison(process=proc, out=Path(args["out"]), args=args)
