@@ -162,6 +162,42 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "movies_crs_over_popularity": lambda v: v is True,
         "movies_knn_recall_at_k": _between(0, 1),
     },
+    "15_build_debug_refine.ipynb": {
+        # every failure comes from the stand-in's declared error profile (llm.offline.profile); the origin of
+        # each is found by substituting the reference planner's work step by step (evaluation.diagnosis)
+        "debug_scenarios": lambda v: v >= 5,
+        "heldout_scenarios": lambda v: v >= 5,
+        "split_disjoint": lambda v: v is True,
+        "split_deterministic": lambda v: v is True,
+        "v0_debug_failures": lambda v: v >= 1,
+        "v0_every_failure_has_origin": lambda v: v is True,
+        "v0_origins_are_steps": lambda v: v is True,
+        "v0_origin_counts": lambda v: set(v) == {"understand", "retrieve", "select"} and sum(v.values()) >= 1,
+        "v0_origin_fired_share": _between(0, 1),
+        "v1_fixes_top_v0_origin": lambda v: v is True,
+        "v1_every_failure_has_origin": lambda v: v is True,
+        "v1_origin_counts": lambda v: set(v) == {"understand", "retrieve", "select"},
+        "v2_target_named_by_diagnosis": lambda v: v is True,
+        "v0_heldout_pass_rate": lambda v: v < 1.0,
+        "v1_heldout_pass_rate": _between(0, 1),
+        "v2_heldout_pass_rate": lambda v: v >= 0.7,
+        "v1_heldout_not_below_v0": lambda v: v is True,
+        "v2_heldout_not_below_v1": lambda v: v is True,
+        "v1_tokens_over_v0": lambda v: v > 1.0,
+    },
+    "18_live_demo.ipynb": {
+        "reference_plan_valid": lambda v: v is True,
+        "team_plan_valid": lambda v: v is True,
+        "fallback_used": lambda v: v is False,  # offline in CI: nothing to fall back from
+        # the live failure is the stand-in's declared "misread guests" error, its rate turned up for the room
+        "live_failure_shown": lambda v: v is True,
+        "live_failure_fixed": lambda v: v is True,
+        "comparison_planners": lambda v: v >= 3,
+        "comparison_min_pass_rate": lambda v: v >= 0.9,
+        "comparison_raw_never_above_guarded": lambda v: v is True,
+        "langgraph_trace_agents": lambda v: v >= 4,
+        "agents_cost_more_calls_than_reference": lambda v: v is True,
+    },
     "14_framework_comparison.ipynb": {
         "frameworks_compared": lambda v: v >= 6,
         "min_pass_rate": lambda v: v >= 0.9,
@@ -203,6 +239,15 @@ EXERCISE_EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
     },
     "11_langgraph.ipynb": {"exercise_thrifty_under_90pct_or_nothing_optional": lambda v: v is True},
     "13_adk.ipynb": {"exercise_city_callback_refuses": lambda v: v is True},
+    "15_build_debug_refine.ipynb": {
+        "exercise_scaled_errors_v2_not_below_v0": lambda v: v is True,
+        "exercise_select_alone_recovers": lambda v: v is True,
+        "exercise_check_node_runs": lambda v: v is True,
+    },
+    "18_live_demo.ipynb": {
+        "exercise_fallback_shown": lambda v: v is True,
+        "exercise_large_tier_also_breaks": lambda v: v is True,
+    },
     "14_framework_comparison.ipynb": {"exercise_seventh_framework_pass_rate": lambda v: v >= 0.9},
 }
 for _nb, _checks in EXERCISE_EXPECTATIONS.items():
