@@ -66,10 +66,12 @@ def evolve_structure(current: TeamConfig, current_result: ConfigResult, train: l
         store: the experience store (the proposal and the evaluations are recorded).
         provider: provider name or object.
         catalog: the catalog.
-        today: the date the prompt states.
+        today: the date the prompt states (default: the first training scenario's ``today``).
         raw: a proposal to judge instead of asking the model (a learner's, or a bad one to test the checks).
         source: who proposed it, for the store.
     """
+    if today is None and train:
+        today = str(train[0].today)  # the scenarios' day, never the machine's
     text = raw if raw is not None else propose(current_result.failure_log(), provider=provider, today=today)
     cfg, reason = validate_proposal(text, current)
     if cfg is None:
