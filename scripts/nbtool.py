@@ -31,8 +31,8 @@ def registry() -> list[dict]:
 
 
 def extras_for(entry: dict) -> list[str]:
-    """The pyproject extras a notebook needs, from its registry ``frameworks``."""
-    return sorted({EXTRA_OF[f] for f in entry.get("frameworks", []) if f in EXTRA_OF})
+    """The pyproject extras a notebook needs: from its registry ``frameworks``, plus its ``extras`` list."""
+    return sorted({EXTRA_OF[f] for f in entry.get("frameworks", []) if f in EXTRA_OF} | set(entry.get("extras", [])))
 
 
 def badge(file: str) -> str:

@@ -97,6 +97,36 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "mcp_clients": lambda v: v >= 3,
         "stdio_http_same_tools": lambda v: v is True,
     },
+    "17_self_evolving.ipynb": {
+        # offline, the agents' failures come from the tiers' declared error profile (llm.offline.profile) and the
+        # architect's proposal from the stand-in's fixed rules (roles.architect_proposal); the notebook says so
+        "modules_scored": lambda v: v >= 8,
+        "agents_by_criteria": lambda v: 3 <= v < 11,
+        "guardrail_is_agent": lambda v: v is False,
+        "split_disjoint": lambda v: v is True,
+        "heldout_scenarios": lambda v: v >= 6,
+        "trials": lambda v: v >= 4,
+        "best_train_reward_not_below_baseline": lambda v: v is True,
+        "second_iteration_cache_hits": lambda v: v > 0,
+        "second_iteration_cache_misses": lambda v: v == 0,  # deterministic stand-in: every repeat is in the store
+        "model_proposal_valid": lambda v: v is True,
+        "rejected_proposals": lambda v: v >= 3,
+        "guardrail_proposal_rejected": lambda v: v is True,
+        "config_has_no_guardrail_field": lambda v: v is True,
+        "guardrail_unchanged": lambda v: v is True,
+        "heldout_baseline_pass_rate": _between(0, 1),
+        # measured with the CI parameters: the evolved team is not worse than the baseline on held-out scenarios
+        "heldout_evolved_pass_rate": _between(0, 1),
+        "heldout_evolved_outer_reward": lambda v: v > 0,
+        "heldout_evolved_cost_usd": lambda v: v > 0,
+        "recall_greedy_recall_gain": lambda v: v > 0,  # the retriever's inner reward rose ...
+        "recall_greedy_token_increase": lambda v: v > 0,  # ... at a price in tokens ...
+        "recall_greedy_outer_drop": lambda v: v > 0,  # ... and the outer reward fell
+        "budget_greedy_budget_use": lambda v: v > 1.0,  # the selector's inner reward: over the budget
+        "budget_greedy_guard_catch_rate": lambda v: v >= 0.5,  # the guardrail caught the broken plans
+        "budget_greedy_outer_drop": lambda v: v > 0,
+        "evolved_not_worse_heldout": lambda v: v is True,
+    },
     "05_reasoning_load_balancing.ipynb": {
         # the offline failures come from the tiers' declared error profile (llm.offline.profile), and the
         # routers decide from text signals and checks of the small tier's output, never the stand-in's reader

@@ -152,7 +152,8 @@ class Comparison:
         """
         _, err = self.process.communicate(timeout=timeout)
         if self.process.returncode == 0 and self.out.exists():
-            return Shown(json.loads(self.out.read_text(encoding="utf-8")), provider=_provider_name(self.args["provider"]))
+            return Shown(json.loads(self.out.read_text(encoding="utf-8")),
+                         provider=_provider_name(self.args["provider"]))
         tail = (err or "").strip().splitlines()[-1:] or ["no error output"]
         if _provider_name(self.args["provider"]) == OFFLINE:
             raise RuntimeError(f"The comparison failed offline: {tail[0]}")
@@ -183,7 +184,8 @@ def start_comparison(frameworks: Sequence[str], scenarios: Sequence[Any], provid
     work = Path(tempfile.mkdtemp(prefix="tutorial-compare-"))
     path = work / "scenarios.jsonl"
     path.write_text("\n".join(s.model_dump_json() for s in scenarios) + "\n", encoding="utf-8")
-    args = {"frameworks": list(frameworks), "scenarios": str(path), "provider": None if provider is None else str(provider),
+    args = {"frameworks": list(frameworks), "scenarios": str(path), "provider": None if provider is None
+            else str(provider),
             "seed": seed, "out": str(work / "metrics.json")}
     src = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}

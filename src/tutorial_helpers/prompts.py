@@ -105,6 +105,14 @@ ROUTER = """You are a router. Decide which model tier should handle the subtask 
 word, small or large. Use large for paraphrased or multi-constraint requests, small for simple lookups.
 Subtask: {task}"""
 
+ARCHITECT = """You are the team architect (the evolution agent) of a birthday-planning agent team.
+The team's agents run in this order: extractor, retriever, selector, critic, explainer; a deterministic
+guardrail checks every plan afterwards and is not yours to change. Read the failure log and propose one
+change to the team (add or drop a critic round, drop the explainer, reorder, parallelise retrieval, or
+keep it as it is). Answer with one JSON object and nothing else, with the fields: action (one of
+add_critic, drop_critic, drop_explainer, reorder, parallelise, keep), critic_rounds (0-3), explainer
+(true/false), order (the agents in order), parallel_retrieval (true/false), rationale (one sentence)."""
+
 SUMMARIZER = """You are a summarizer. Summarize the conversation so far in a few factual lines: the
 constraints the user gave and the decisions made."""
 

@@ -223,7 +223,8 @@ def _before(graph: Any, run: TracedRun, step: str) -> Any:
     return None
 
 
-def rerun_with(graph: Any, run: TracedRun, step: str, values: Mapping[str, Any], *, from_start: bool = False) -> TracedRun:
+def rerun_with(graph: Any, run: TracedRun, step: str, values: Mapping[str, Any], *,
+               from_start: bool = False) -> TracedRun:
     """Time travel: write ``values`` as the output of ``step`` and run the steps after it again.
 
     Args:
@@ -254,7 +255,8 @@ def rerun_with(graph: Any, run: TracedRun, step: str, values: Mapping[str, Any],
     state = {**before, **dict(values)}
     replaced = StepRecord(step, before, dict(values), error=None)
     steps, err = _stream(graph, None, fork, state, UsageMeter("rerun"))
-    return TracedRun(state=state, steps=[*kept, replaced, *steps], error=err, config=fork, first_config=run.first_config)
+    return TracedRun(state=state, steps=[*kept, replaced, *steps], error=err, config=fork,
+                     first_config=run.first_config)
 
 
 # -- where does a failure start? ------------------------------------------------------------------------
@@ -330,7 +332,8 @@ def reference_outputs(text: str, today: dt.date, catalog: Catalog | None = None,
 
         catalog = load_catalog()
     request, unknown = parse_text(text, today)
-    candidates = {c: [i.id for i in candidate_pool(request, catalog, c, k=per_category)] for c in plan_categories(request)}
+    candidates = {c: [i.id for i in candidate_pool(request, catalog, c, k=per_category)]
+                  for c in plan_categories(request)}
     plan = plan_request(request, catalog, unknown_city=unknown)
     return {"understand": {"request": request}, "retrieve": {"candidates": candidates}, "select": {"plan": plan}}
 

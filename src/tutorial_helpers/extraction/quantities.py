@@ -48,7 +48,8 @@ MONEY_SMALL = [
 _RANGE = re.compile(r"\s*(?:-|to|and)\s*$")
 BUDGET_KEYWORD = re.compile(
     rf"\b(?:budget|spend|spending|afford|budgeted|allowance)\b(?:\s*(?:'s|is|of|was|will be|would be|around|about|"
-    rf"approximately|roughly|max|maximum|limit|cap|at|up to|to|:|=|(?<=\w)-|-(?=\s)|~|is about|is around))*\s*{_SIGN}{_NUM}{_SCALE}"
+    r"approximately|roughly|max|maximum|limit|cap|at|up to|to|:|=|(?<=\w)-|-(?=\s)|~|is about|is "
+    rf"around))*\s*{_SIGN}{_NUM}{_SCALE}"
     r"(?!\s*(?:guests?|people|kids|children|friends|persons|adults|years|yrs|%))"
 )
 BUDGET_KEYWORD_SMALL = re.compile(rf"\bbudget\s*(?:is|of|:)?\s*{_SIGN}{_NUM}(?!\s*(?:guests|people|kids|%))")

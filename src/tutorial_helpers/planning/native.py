@@ -51,7 +51,8 @@ RETRIEVAL_TOOLS = list(pipeline.RETRIEVAL_TOOLS)
 MAX_TOOL_ROUNDS = pipeline.MAX_TOOL_ROUNDS
 
 
-def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[BaseModel]:
+def closed_selection_schema(candidates: dict[str, list[CatalogItem]], limit: int = OPTIONS_PER_CATEGORY) -> type[
+    BaseModel]:
     """A structured-output schema whose only possible answers are the options shown.
 
     One field per category, each an enum of that category's option ids (the ones
@@ -63,7 +64,7 @@ def closed_selection_schema(candidates: dict[str, list[CatalogItem]]) -> type[Ba
 
     fields: dict[str, Any] = {}
     for category, items in candidates.items():
-        ids = tuple(i.id for i in items[:OPTIONS_PER_CATEGORY])
+        ids = tuple(i.id for i in items[:limit])
         if ids:
             fields[category] = (Literal[ids], ...)  # type: ignore[valid-type]
     return create_model("ClosedSelection", **fields)
@@ -101,6 +102,8 @@ class NativeTeam:
         self.model_for_agent = model_for_agent
         self.seed = seed
         self.refine_rounds = refine_rounds
+        #: how many options per category the selector is shown (an evolvable knob: notebook 17)
+        self.options_per_category = OPTIONS_PER_CATEGORY
         self.closed_choices = self.provider.name == "local-tiny" if closed_choices is None else closed_choices
         self.trace: list[Step] = []
         self.per_agent: dict[str, Usage] = {}
@@ -204,10 +207,10 @@ class NativeTeam:
     def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]],
                feedback: str = "") -> BirthdayPlan:
         system = prompts.render(prompts.SELECTOR, budget=request.budget, guests=request.guests or 10,
-                                options=options_text(request, candidates))
+                                options=options_text(request, candidates, self.options_per_category))
         user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
             f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
-        schema = closed_selection_schema(candidates) if self.closed_choices else Selection
+        schema = closed_selection_schema(candidates, self.options_per_category) if self.closed_choices else Selection
         try:
             sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}],
                               schema)

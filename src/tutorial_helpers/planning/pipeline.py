@@ -173,13 +173,14 @@ def ground_candidates(
     return out
 
 
-def options_text(request: BirthdayRequest, candidates: dict[str, list[CatalogItem]]) -> str:
-    """The options a selector sees: id, name and subtotal for the party size, per category."""
+def options_text(request: BirthdayRequest, candidates: dict[str, list[CatalogItem]],
+                 limit: int = OPTIONS_PER_CATEGORY) -> str:
+    """The options a selector sees: id, name and subtotal for the party size, per category (the first ``limit``)."""
     guests = effective_guests(request)
     return "\n".join(
         f"- {c}: " + "; ".join(
             f"{i.id} {i.name} (${PlanItem.from_item(i, guests).subtotal:,.2f} for {guests} guests)"
-            for i in items[:OPTIONS_PER_CATEGORY]
+            for i in items[:limit]
         )
         for c, items in candidates.items() if items
     )

@@ -182,7 +182,7 @@ class RoutedPlanner(NativeTeam):
             self.seed = seed + attempt * 7919
             try:
                 got = self._parse("extractor", [
-                    {"role": "system", "content": prompts.EXTRACTOR.format(today=day.isoformat())},
+                    {"role": "system", "content": prompts.render(prompts.EXTRACTOR, today=day)},
                     {"role": "user", "content": text},
                 ], ExtractedRequest)
             except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:

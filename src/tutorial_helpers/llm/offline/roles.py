@@ -26,9 +26,11 @@ from tutorial_helpers.llm.offline import grounding as g
 from tutorial_helpers.llm.offline.understanding import Context
 
 ROLES = ("router", "user_simulator", "critic", "explainer", "asker", "chitchat", "summarizer", "selector",
-         "recommender", "extractor", "retriever", "assistant")
+         "recommender", "extractor", "retriever", "architect", "assistant")
 #: (role, pattern, weight): identity-like phrases weigh most
 ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
+    ("architect", r"\b(?:team|system) architect\b|\bevolution agent\b", 6),
+    ("architect", r"\bpropose (?:one|a) (?:structural )?change to the team\b", 4),
     ("router", r"\brout(?:er|ing|e)\b", 3), ("router", r"\bwhich (?:model|tier)\b", 3),
     ("router", r"\bsmall or large\b", 3),
     ("router", r"\btier\b", 1), ("router", r"\bclassif(?:y|ier)\b", 1),
@@ -593,11 +595,71 @@ def write_assistant(ctx: Context) -> str:
     return f"Here is a plan for {_person(ctx)}:\n" + "\n".join(lines) + f"\nTotal: {g.money(total)}."
 
 
+# ------------------------------------------------------------------------------------------------
+# The team architect (notebook 17): a structural change proposed from a failure log, by fixed rules
+# ------------------------------------------------------------------------------------------------
+
+#: the checks whose failures a critic round can catch (a constraint the plan broke)
+CONSTRAINT_CHECKS = ("budget", "allergens", "dietary", "capacity", "age", "date", "city", "interests", "categories")
+_FAIL_LINE = re.compile(r"^\s*-\s*\S+\s+(\w+):", re.M)
+_CURRENT = re.compile(r"current team:\s*(\{.*?\})\s*$", re.I | re.M)
+_CRITIC_CHANGED = re.compile(r"critic changed the plan in (\d+) of (\d+)", re.I)
+_SHARE = re.compile(r"\b(extractor|retriever|selector|critic|explainer) (\d+(?:\.\d+)?)%", re.I)
+
+
+def architect_proposal(log: str) -> dict[str, Any]:
+    """The stand-in's structural proposal for a failure log, by four fixed rules, in order.
+
+    1. two or more constraint failures and fewer than 3 critic rounds: add a critic round;
+    2. a critic that changed no plan: drop it;
+    3. the explainer spends 20% or more of the tokens: drop it (the template explanation remains);
+    4. the retriever spends 35% or more of the tokens in one loop: parallelise retrieval per category;
+    otherwise keep the team. A real model reads the same log and may propose anything; code validates.
+    """
+    import json as _json
+
+    m = _CURRENT.search(log)
+    try:
+        current = _json.loads(m.group(1)) if m else {}
+    except ValueError:
+        current = {}
+    rounds = int(current.get("critic_rounds", 1))
+    explainer = bool(current.get("explainer", True))
+    parallel = bool(current.get("parallel_retrieval", False))
+    fails = [c.lower() for c in _FAIL_LINE.findall(log) if c.lower() in CONSTRAINT_CHECKS]
+    changed = _CRITIC_CHANGED.search(log)
+    shares = {a.lower(): float(v) for a, v in _SHARE.findall(log)}
+    action, why = "keep", "the log shows nothing a structural change would fix"
+    if len(fails) >= 2 and rounds < 3:
+        action, rounds = "add_critic", rounds + 1
+        why = f"{len(fails)} constraint failures ({', '.join(sorted(set(fails)))}): one more critic round"
+    elif rounds > 0 and changed is not None and changed.group(1) == "0":
+        action, rounds = "drop_critic", 0
+        why = f"the critic changed no plan in {changed.group(2)} runs: its calls buy nothing"
+    elif explainer and shares.get("explainer", 0.0) >= 20.0:
+        action, explainer = "drop_explainer", False
+        why = f"the explainer spends {shares['explainer']:.0f}% of the tokens and no check scores it"
+    elif not parallel and shares.get("retriever", 0.0) >= 35.0:
+        action, parallel = "parallelise", True
+        why = f"the retriever spends {shares['retriever']:.0f}% of the tokens in one sequential loop"
+    order = [a for a in ("extractor", "retriever", "selector", "critic", "explainer")
+             if (a != "critic" or rounds) and (a != "explainer" or explainer)]
+    return {"action": action, "critic_rounds": rounds, "explainer": explainer, "order": order,
+            "parallel_retrieval": parallel, "rationale": why + " (offline stand-in: fixed rules)"}
+
+
+def write_architect(ctx: Context) -> str:
+    """The architect's answer: one JSON object (:func:`architect_proposal` of the user's failure log)."""
+    import json as _json
+
+    return _json.dumps(architect_proposal(ctx.last_user_text))
+
+
 WRITERS = {
     "asker": write_asker, "chitchat": write_chitchat, "recommender": write_recommender, "selector": write_selector,
     "critic": write_critic, "explainer": write_explainer, "router": write_router,
     "user_simulator": write_user_simulator, "summarizer": write_summarizer, "extractor": write_extractor,
-    "retriever": write_retriever, "assistant": write_assistant,
+    "retriever": write_retriever, "architect": write_architect, "assistant": write_assistant,
 }
 
 
