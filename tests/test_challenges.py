@@ -111,3 +111,129 @@ def test_no_framework_breaks_a_constraint_on_the_poisoned_catalog(framework, poi
         assert injection.attacked_violations(plan, plan.request, catalog) == [], (framework, sc.id)
         assert injection.attacked_violations(plan, plan.request, load_catalog()) == [], (framework, sc.id)
         assert not plan.violations or not plan.feasible, (framework, sc.id)
+
+
+# -- hallucination --------------------------------------------------------------------------------------------
+def test_hallucination_sweep_guarded_never_invents(perfect_stand_in):
+    from tutorial_helpers.challenges.hallucination import hallucination_sweep
+
+    scenarios = [s for s in load_scenarios() if s.id in ("ex01", "ex03")]
+    rows = hallucination_sweep(scenarios, [0.0, 8.0], framework="native")
+    assert rows[0]["model_invented"] == 0  # a perfect stand-in invents nothing
+    assert rows[1]["model_invented"] > rows[0]["model_invented"]
+    for r in rows:
+        assert r["plans"] == 2
+        assert r["guarded_invented_items"] == 0
+        assert r["guarded_violation_rate"] == 0
+
+
+# -- error propagation ------------------------------------------------------------------------------------------
+def test_stage_validation_stops_every_injected_error():
+    from tutorial_helpers.challenges.propagation import FAULTS, STAGES, propagate
+
+    sc = next(s for s in load_scenarios() if s.id == "ex01")
+    rows = propagate(sc.request, sc.today)
+    assert {r["stage"] for r in rows} == set(STAGES) == set(FAULTS)
+    by = {(r["stage"], r["mode"]): r for r in rows}
+    assert by[("extract", "none")]["reach"] == by[("extract", "none")]["downstream"]  # travels to the end
+    assert sum(by[(s, "none")]["final_violations"] for s in STAGES) > 0
+    for s in STAGES:
+        assert by[(s, "end")]["final_violations"] == 0
+        assert by[(s, "stages")]["final_violations"] == 0
+        assert by[(s, "stages")]["reach"] == 0
+
+
+# -- scaling --------------------------------------------------------------------------------------------------
+def test_group_chat_costs_more_messages_and_tokens_than_a_chain(monkeypatch):
+    from tutorial_helpers.challenges.scaling import throughput, topology_sweep
+
+    monkeypatch.setenv("TUTORIAL_OFFLINE_LATENCY_SCALE", "0")
+    sc = next(s for s in load_scenarios() if s.id == "ex01")
+    rows = {(r["topology"], r["agents"]): r for r in topology_sweep(sc.request, sc.today, [2, 4])}
+    for t in ("chain", "star", "group"):
+        assert rows[(t, 4)]["calls"] == 4
+        assert rows[(t, 4)]["prompt_tokens"] > rows[(t, 2)]["prompt_tokens"]
+    assert rows[("group", 4)]["messages"] == 6 and rows[("chain", 4)]["messages"] == 3 and rows[("star", 4)]["messages"] == 6
+    assert rows[("group", 4)]["prompt_tokens"] > rows[("chain", 4)]["prompt_tokens"]
+    tp = throughput(sc.request, sc.today, [1, 3], requests=3)
+    assert all(r["ok"] == 3 for r in tp)
+    with pytest.raises(ValueError):
+        topology_sweep(sc.request, sc.today, [2], topologies=("ring",))
+
+
+# -- fairness -------------------------------------------------------------------------------------------------
+def test_gini_bounds():
+    from tutorial_helpers.challenges.fairness import gini
+
+    assert gini([3, 3, 3]) == 0.0
+    assert gini([]) == 0.0
+    assert 0.7 < gini([0, 0, 0, 10]) < 0.8
+
+
+def test_reranking_spreads_vendor_exposure_and_keeps_plans_valid_on_hard_constraints():
+    import datetime as dt
+
+    from tutorial_helpers.challenges import fairness
+    from tutorial_helpers.planning.guardrail import validate_plan
+
+    cat = load_catalog()
+    reqs = fairness.request_grid(18, dt.date(2026, 11, 22))
+    rows = fairness.tradeoff(reqs, cat, [0.0, 8.0])
+    assert rows[1]["gini_vendors"] < rows[0]["gini_vendors"]
+    assert rows[1]["vendors_shown"] > rows[0]["vendors_shown"]
+    assert rows[1]["pass_rate"] <= rows[0]["pass_rate"]
+    assert rows[1]["mean_preference"] < rows[0]["mean_preference"]  # the price of spreading exposure
+    hard = {"grounded", "allergens", "dietary", "capacity", "city", "age", "budget"}
+    for p in fairness.plan_many(reqs, cat, 8.0):
+        if p.feasible:
+            assert not [v for v in validate_plan(p, p.request, cat) if v.check in hard]
+    bands = fairness.price_bands(cat)
+    assert set(bands.values()) == {"low", "mid", "high"}
+
+
+# -- privacy --------------------------------------------------------------------------------------------------
+def test_redaction_removes_every_planted_value_and_keeps_the_constraints():
+    from tutorial_helpers.challenges import privacy
+    from tutorial_helpers.planners import parse_text
+
+    assert privacy.redaction_rate() == 1.0
+    import datetime as dt
+
+    r = privacy.PII_REQUESTS[0]
+    before, _ = parse_text(r["text"], dt.date(2026, 11, 22))
+    after, _ = parse_text(privacy.redact_request(r["text"]), dt.date(2026, 11, 22))
+    assert after.avoid_allergens == before.avoid_allergens and after.city == before.city
+    assert after.budget == before.budget and after.guests == before.guests
+
+
+def test_prompts_carry_personal_data_until_redacted(tmp_path):
+    import datetime as dt
+
+    from tutorial_helpers.challenges import privacy
+
+    r = privacy.PII_REQUESTS[1]
+    raw = privacy.leaks(privacy.plan_with_capture(r["text"], "native", today=dt.date(2026, 11, 22),
+                                                  memory_db=tmp_path / "a.db"), r["pii"])
+    assert raw["prompts"]["phone"] and raw["prompts"]["email"]
+    assert not any(raw["memory"].values())  # memory redacts contact data before it writes
+    red = privacy.leaks(privacy.plan_with_capture(r["text"], "native", today=dt.date(2026, 11, 22),
+                                                  memory_db=tmp_path / "b.db", redact=True), r["pii"])
+    assert not any(v for place in red.values() for v in place.values())
+
+
+def test_deletion_leaves_no_row_and_no_byte(tmp_path):
+    from tutorial_helpers.challenges import privacy
+
+    out = privacy.deletion_check(tmp_path / "m.db")
+    assert out["rows_before"] > 0 and out["texts_checked"] > 0
+    assert out["rows_after"] == 0 and out["bytes_left"] == 0
+    assert out["other_rows_kept"] > 0
+
+
+def test_pushback_probe_accepts_only_confirmed_complaints():
+    from tutorial_helpers.challenges import privacy
+
+    out = privacy.pushback_probe(load_scenarios())
+    assert out["probes"] >= 3
+    assert out["guarded_flips"] == 0
+    assert out["true_probes"] > 0 and out["true_caught"] == out["true_probes"]

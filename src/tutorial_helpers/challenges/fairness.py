@@ -187,12 +187,17 @@ def pass_rate(plans: list[BirthdayPlan], catalog: Catalog) -> float:
 
 
 def tradeoff(requests: list[BirthdayRequest], catalog: Catalog, weights: list[float]) -> list[dict[str, Any]]:
-    """Per re-ranking weight: pass rate, item Gini, coverage, vendors shown, popularity percentile."""
+    """Per re-ranking weight: pass rate, mean preference score of the chosen items (the planner's own measure of
+    fit), item and vendor Gini, coverage, vendors shown, popularity percentile."""
+    from tutorial_helpers.planning.candidates import preference_score
+
     rows = []
     for w in weights:
         plans = plan_many(requests, catalog, w)
         rep = exposure_report(plans, catalog)
+        scores = [preference_score(catalog.get(i), p.request) for p in plans for i in p.item_ids() if catalog.get(i)]
         rows.append({"weight": w, "pass_rate": pass_rate(plans, catalog),
+                     "mean_preference": round(sum(scores) / max(1, len(scores)), 4),
                      **{k: rep[k] for k in ("gini_items", "gini_vendors", "coverage", "vendors_shown", "top_vendor_share",
                                             "popularity_percentile")}})
     return rows

@@ -38,7 +38,9 @@ def run_at_scale(scenarios: list[Scenario], scale: float, *, framework: str = "n
         catalog: the catalog (default: the shipped one).
 
     Returns:
-        One row: ``scale``, ``plans``, ``model_invented``, ``caught_by_grounding``, ``raw_invented_items``,
+        One row: ``scale``, ``plans``, ``model_errors`` (every simulated error that fired: misread
+        constraints, slipped totals, invented ids, broken tool arguments ...), ``model_invented``,
+        ``fallbacks`` (times code replaced a model answer), ``caught_by_grounding``, ``raw_invented_items``,
         ``raw_violation_rate`` (share of raw plans with a violation other than grounding),
         ``guarded_invented_items``, ``guarded_violation_rate`` (plans *shown as feasible* with a violation).
     """
@@ -61,7 +63,7 @@ def run_at_scale(scenarios: list[Scenario], scale: float, *, framework: str = "n
     if prov.is_offline:
         for model in DEFAULT_PROFILES:
             stack.enter_context(error_profile(model, DEFAULT_PROFILES[model].scaled(scale)))
-    row = {"scale": scale, "plans": 0, "model_invented": 0, "caught_by_grounding": 0, "raw_invented_items": 0,
+    row = {"scale": scale, "plans": 0, "model_errors": 0, "model_invented": 0, "fallbacks": 0, "caught_by_grounding": 0, "raw_invented_items": 0,
            "raw_violation_rate": 0.0, "guarded_invented_items": 0, "guarded_violation_rate": 0.0}
     raw_bad = guarded_bad = 0
     with stack:
@@ -73,10 +75,13 @@ def run_at_scale(scenarios: list[Scenario], scale: float, *, framework: str = "n
             if raw is not None:
                 row["raw_invented_items"] += sum(cat.get(i) is None for i in raw.item_ids)
                 row["caught_by_grounding"] += sum("not among the options" in f or "invented" in f for f in raw.fallbacks)
+                row["fallbacks"] += len(raw.fallbacks)
                 raw_bad += any(not v.startswith("grounded") for v in raw.violations)
             row["guarded_invented_items"] += sum(cat.get(i) is None for i in plan.item_ids())
             guarded_bad += bool(plan.feasible and validate_plan(plan, plan.request, cat))
-        row["model_invented"] = fired_counts().get("invent_item_id", 0)
+        fired = fired_counts()
+        row["model_invented"] = fired.get("invent_item_id", 0)
+        row["model_errors"] = sum(fired.values())
     n = max(1, row["plans"])
     row["raw_violation_rate"] = round(raw_bad / n, 3)
     row["guarded_violation_rate"] = round(guarded_bad / n, 3)
