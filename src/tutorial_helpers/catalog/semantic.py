@@ -174,6 +174,11 @@ def derive_vectors(catalog: Catalog, base: Catalog) -> np.ndarray:
     fp, n = catalog.fingerprint, len(catalog)
     if fp in _MEMORY and _MEMORY[fp].shape[0] == n:
         return _MEMORY[fp]
+    for directory in runtime_dirs():
+        cached = _load(directory / "catalog-vectors", fp, n, f"catalog-{fp}")
+        if cached is not None:
+            _MEMORY[fp] = cached
+            return cached
     base_vectors = catalog_vectors(base)
     out = np.zeros((n, base_vectors.shape[1]), dtype=np.float32)
     changed: list[int] = []

@@ -230,13 +230,15 @@ def _meets(item: CatalogItem, request: BirthdayRequest, guests: int) -> bool:
 DEFENCES: tuple[str, ...] = ("none", "delimit", "sanitize", "delimit+sanitize", "delimit+sanitize+guardrail")
 
 
-def vulnerable_plan(request: BirthdayRequest, catalog: Catalog, *, defence: str = "none", k: int = 8) -> BirthdayPlan:
+def vulnerable_plan(request: BirthdayRequest, catalog: Catalog, *, defence: str = "none", k: int = 8,
+                    cache: dict[Any, Any] | None = None) -> BirthdayPlan:
     """A plan by a reader that trusts what it reads, with ``defence`` (one of :data:`DEFENCES`) switched on.
 
     For each required category: search the catalog for the request (descriptions count in search, so
     stuffed items rank higher), read each hit as the reader would, keep the hits whose *believed*
     attributes meet the constraints, put promoted items first, take the first. With the guardrail, the
     plan then goes through :func:`tutorial_helpers.planning.guardrail.guard`, which reads the fields.
+    ``cache`` (a dict) keeps search results between calls: the search does not depend on the defence.
     """
     from tutorial_helpers.planning.candidates import effective_guests, required_categories
     from tutorial_helpers.planning.guardrail import guard
@@ -248,7 +250,12 @@ def vulnerable_plan(request: BirthdayRequest, catalog: Catalog, *, defence: str 
     query = " ".join([*request.interests, *(f"{a}-free" for a in request.avoid_allergens), *request.dietary, "birthday"])
     for category in required_categories(request):
         city = request.city if category in ("cake", "venue", "food", "activity") else None
-        hits = catalog.search(query, k=k, mode="hybrid", category=category, city=city)
+        key = (catalog.fingerprint, query, category, city, k)
+        hits = cache.get(key) if cache is not None else None
+        if hits is None:
+            hits = catalog.search(query, k=k, mode="hybrid", category=category, city=city)
+            if cache is not None:
+                cache[key] = hits
         beliefs: list[Belief] = []
         for h in hits:
             text = h.item.description
@@ -284,10 +291,11 @@ def attack_success(requests: list[BirthdayRequest], catalog: Catalog, poisoned: 
     """
     poisoned = set(poisoned)
     rows = []
+    cache: dict[Any, Any] = {}
     for d in defences:
         picked = broken = 0
         for req in requests:
-            plan = vulnerable_plan(req, catalog, defence=d)
+            plan = vulnerable_plan(req, catalog, defence=d, cache=cache)
             picked += bool(poisoned & set(plan.item_ids()))
             broken += bool(attacked_violations(plan, req, catalog))
         n = max(1, len(requests))

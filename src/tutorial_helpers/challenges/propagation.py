@@ -111,22 +111,28 @@ def run_chain(text: str, today: Any, catalog: Catalog, *, fault: str | None = No
                    for c, ids in options.items()}
     out["options"] = options
 
-    # select: the first option per category that fits the budget share (a simple, deterministic selector)
+    # select: per category, the first option whose subtotal fits the budget left for the categories still to choose
     guests = effective_guests(request)
+    budget = request.budget if request.budget is not None else float("inf")
     choices: list[str] = []
-    for c in categories:
-        for item_id in options.get(c, []):
-            choices.append(item_id)
-            break
+    spent = 0.0
+    for k, c in enumerate(categories):
+        share = (budget - spent) / (len(categories) - k)
+        priced = [(x, PlanItem.from_item(catalog.get(x), guests).subtotal if catalog.get(x) else 0.0) for x in options.get(c, [])]
+        fitting = [(x, cost) for x, cost in priced if cost <= share]
+        pick = fitting[0] if fitting else min(priced, key=lambda t: t[1], default=None)
+        if pick is not None:
+            choices.append(pick[0])
+            spent += pick[1]
+    honest = list(choices)
     if fault == "select":
         c0 = next((c for c in ("cake", "venue", "food") if c in categories), categories[0])
         bad = _violator(truth, catalog, c0)
         if bad is not None:
             choices = [bad.id if catalog.get(x) is not None and catalog.get(x).category == c0 else x for x in choices]
-    if check:
+    if check:  # a choice off the shortlist is sent back: the selector chooses again by its own rule
         allowed = {i for ids in options.values() for i in ids}
-        choices = [x if x in allowed else next(iter(options.get(catalog.get(x).category if catalog.get(x) else "", [])), x)
-                   for x in choices]
+        choices = [x if x in allowed else h for x, h in zip(choices, honest, strict=True)]
     out["select"] = list(choices)
 
     # plan: items and the total (the model writes the total)
