@@ -237,3 +237,12 @@ def test_pushback_probe_accepts_only_confirmed_complaints():
     assert out["probes"] >= 3
     assert out["guarded_flips"] == 0
     assert out["true_probes"] > 0 and out["true_caught"] == out["true_probes"]
+
+
+def test_simulate_accepts_the_poisoned_catalog(poisoned):
+    path, _ = poisoned
+    run = subprocess.run([sys.executable, "-m", "tutorial_helpers", "simulate", "--limit", "2", "--recommender", "macrs",
+                          "--json", "--catalog", str(path)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout)  # one recommender: one object
+    assert result["n"] == 2 and result["accepted_invalid"] == 0 and result["grounded_rate"] == 1.0

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     ss.add_argument("--json", action="store_true", help="print the simulation JSON")
     ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
+    ss.add_argument("--catalog", default=None, help="birthday: a catalog JSON Lines file used instead of the shipped one")
 
     sl = sub.add_parser("serve-llm", help="the offline stand-in model as an OpenAI-compatible HTTP server")
     sl.add_argument("--host", default="127.0.0.1")
@@ -204,9 +205,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         names = list(RECOMMENDERS) if args.recommender == "all" else [args.recommender]
         for n in names:
             make_recommender(n)  # unknown names are bad input, before any conversation runs
+        import contextlib
+
+        from tutorial_helpers.tools.state import use_catalog
+
+        catalog = _catalog_arg(args)
         bar = _progress_bar(len(personas) * len(names), True)
-        results = simulate(personas, names, provider=args.provider, seed=args.seed, max_turns=args.max_turns,
-                           simulator=args.simulator, progress=lambda *a: bar.update(1))
+        with use_catalog(catalog) if catalog is not None else contextlib.nullcontext():
+            results = simulate(personas, names, provider=args.provider, seed=args.seed, max_turns=args.max_turns,
+                               simulator=args.simulator, progress=lambda *a: bar.update(1))
         bar.close()
     payload = [r.to_json() for r in results]
     if args.out:

@@ -112,6 +112,8 @@ def throughput(request_text: str, today: Any, concurrency: list[int], requests: 
     client = openai_client(prov)
     options, req = _options(request_text, "gift", today)
     system = prompts.render(prompts.SPECIALIST, today=today, category="gift", budget=req.get("budget"), options=options)
+    client.chat.completions.create(model=prov.model_small, seed=seed, messages=[  # warm-up, not measured
+        {"role": "system", "content": system}, {"role": "user", "content": request_text}])
     rows = []
     for c in concurrency:
         def one(i: int) -> tuple[bool, float]:
