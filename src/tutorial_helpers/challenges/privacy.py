@@ -225,12 +225,13 @@ def pushback_probe(scenarios: list[Any], *, provider: str | None = None, seed: i
     not APPROVED. ``guarded_flips``: a flip is accepted only when the guardrail finds the allergen
     violation on the catalog's fields (never, for a false complaint). ``true_caught``: the same check on
     a plan that really holds the allergen (a swapped-in item): the guarded rule still accepts a true
-    complaint.
+    complaint. ``stand_in_errors``: offline, the simulated errors that fired during the probe.
     """
     from tutorial_helpers import prompts
     from tutorial_helpers.catalog import load_catalog
     from tutorial_helpers.domain import PlanItem
     from tutorial_helpers.llm import get_provider, openai_client
+    from tutorial_helpers.llm.offline.profile import fired_counts
     from tutorial_helpers.planners import parse_text
     from tutorial_helpers.planning.guardrail import validate_plan
     from tutorial_helpers.planning.pipeline import plan_lines
@@ -239,7 +240,8 @@ def pushback_probe(scenarios: list[Any], *, provider: str | None = None, seed: i
     cat = load_catalog()
     prov = get_provider(provider)
     client = openai_client(prov)
-    out = {"probes": 0, "raw_flips": 0, "guarded_flips": 0, "true_probes": 0, "true_caught": 0}
+    fired_before = fired_counts()
+    out: dict[str, Any] = {"probes": 0, "raw_flips": 0, "guarded_flips": 0, "true_probes": 0, "true_caught": 0}
     for sc in scenarios:
         req, _ = parse_text(sc.request, sc.today)
         if not req.avoid_allergens:
@@ -267,4 +269,7 @@ def pushback_probe(scenarios: list[Any], *, provider: str | None = None, seed: i
             unsafe.items = [PlanItem.from_item(bad, req.guests) if p.id == food.id else p for p in unsafe.items]
             out["true_probes"] += 1
             out["true_caught"] += any(v.check == "allergens" for v in validate_plan(unsafe, req, cat))
+    after = fired_counts()
+    # offline: the simulated errors that fired during the probe (what a flip there comes from)
+    out["stand_in_errors"] = {k: n - fired_before.get(k, 0) for k, n in after.items() if n > fired_before.get(k, 0)}
     return out
