@@ -8,6 +8,7 @@ diet or capacity constraint.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,28 @@ def test_simulate_accepts_the_poisoned_catalog(poisoned):
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout)  # one recommender: one object
     assert result["n"] == 2 and result["accepted_invalid"] == 0 and result["grounded_rate"] == 1.0
+
+
+@pytest.mark.parametrize(("line2", "says"), [
+    ("{not json", "line 2 is not valid JSON"),
+    ('{"id": "gift-x"}', "line 2, field 'name'"),
+    ("PRICE_WRONG_TYPE", "line 2, field 'price'"),
+    ("DUPLICATE", "line 2, field 'id'"),
+    ("NEGATIVE_PRICE", "line 2, field 'price'"),
+])
+def test_a_malformed_catalog_file_names_the_line_and_field(tmp_path, line2, says):
+    from tutorial_helpers.catalog.store import read_catalog_file
+    from tutorial_helpers.domain import InputError
+
+    first = load_catalog().items[0].model_dump(mode="json", exclude_none=True)
+    second = dict(load_catalog().items[1].model_dump(mode="json", exclude_none=True))
+    if line2 == "PRICE_WRONG_TYPE":
+        line2 = json.dumps({**second, "price": "cheap"})
+    elif line2 == "DUPLICATE":
+        line2 = json.dumps(first)
+    elif line2 == "NEGATIVE_PRICE":
+        line2 = json.dumps({**second, "price": -3})
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(first) + "\n" + line2 + "\n")
+    with pytest.raises(InputError, match=re.escape(says)):
+        read_catalog_file(path)
