@@ -74,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--max-turns", type=int, default=6)
     ss.add_argument("--seed", type=int, default=0)
     ss.add_argument("--limit", type=int, default=None, help="only the first N personas")
-    ss.add_argument("--simulator", choices=("rule", "llm"), default="rule", help="who plays the user (llm: for real models)")
+    ss.add_argument("--simulator", choices=("rule", "llm"), default="rule",
+                    help="who plays the user (llm: for real models)")
     ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     ss.add_argument("--json", action="store_true", help="print the simulation JSON")
     ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
@@ -179,7 +180,8 @@ def cmd_catalog_stats(args: argparse.Namespace) -> int:
 def _progress_bar(total: int, enabled: bool) -> Any:
     from tqdm import tqdm
 
-    return tqdm(total=total, disable=not enabled or total < 8 or not sys.stderr.isatty(), file=sys.stderr, unit="conv", leave=False)
+    return tqdm(total=total, disable=not enabled or total < 8 or not sys.stderr.isatty(), file=sys.stderr, unit="conv",
+                leave=False)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -229,7 +231,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         extra = f"  recall@k {m['recall_at_k']:.2f}" if "recall_at_k" in m else ""
         sys.stdout.write(
             f"{m['recommender']:>28}: success {m['success_rate']:.0%}  turns {m['mean_turns']:.2f}  "
-            f"calls {m['mean_llm_calls']:.1f}  accepted_invalid {m['accepted_invalid']}  grounded {m['grounded_rate']:.2f}  "
+            f"calls {m['mean_llm_calls']:.1f}  accepted_invalid {m['accepted_invalid']}  "
+            f"grounded {m['grounded_rate']:.2f}  "
             f"n={m['n']}{extra}\n")
     return EXIT_OK
 

@@ -22,7 +22,8 @@ README_TODAY = dt.date(2026, 11, 22)
 
 #: the simulated user's hidden goal: what they answer when asked
 GOAL = {
-    "opening": "Hi! I need help with my daughter Maya's birthday. She turns 8 and she's crazy about dinosaurs and painting.",
+    "opening": "Hi! I need help with my daughter Maya's birthday. She turns 8 and she's crazy about dinosaurs and "
+               "painting.",
     "city": "We live in Austin.",
     "date": "The party is on Saturday November 28.",
     "guests": "12 kids are coming, and one of them has a peanut allergy, so nothing with nuts please.",
@@ -89,7 +90,8 @@ def run_demo(framework: str | None = None, provider: str | None = None, today: d
             turn = rec.respond(text)
             why = turn.details.get("justification") or turn.details.get("reasoning") or ""
             sys.stdout.write(f"{'':>10}  [turn {n} · planner chose {turn.act.upper()}]"
-                             + (f" feedback={turn.details['feedback_label']}" if turn.details.get("feedback_label") else "")
+                             + (f" feedback={turn.details['feedback_label']}" if turn.details.get("feedback_label")
+                                else "")
                              + (f" why: {why[:90]}" if why else "") + "\n")
             _say("assistant", turn.text.replace("\n", "\n" + " " * 12), pause)
             reply = sim.reply(turn.text, turn.plan if turn.act == "recommend" else None)

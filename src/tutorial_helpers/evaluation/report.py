@@ -19,7 +19,8 @@ def plot_check_rates(metrics: list[dict[str, Any]], path: str | Path | None = No
     width = 0.8 / max(1, len(metrics))
     x = np.arange(len(checks))
     for i, m in enumerate(metrics):
-        ax.bar(x + i * width, [m["checks"].get(c, 0.0) for c in checks], width, label=f"{m['framework']} ({m['pass_rate']:.0%})")
+        ax.bar(x + i * width, [m["checks"].get(c, 0.0) for c in checks], width,
+               label=f"{m['framework']} ({m['pass_rate']:.0%})")
     ax.set_xticks(x + width * (len(metrics) - 1) / 2, checks, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("pass rate")
@@ -73,7 +74,8 @@ def plot_costs(metrics: list[dict[str, Any]], path: str | Path | None = None):
     names = [m["framework"] for m in metrics]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
     for ax, key, label in zip(
-        axes, ("mean_llm_calls", "mean_tokens", "mean_wall_s"), ("LLM calls / plan", "tokens / plan", "seconds / plan"), strict=True
+        axes, ("mean_llm_calls", "mean_tokens", "mean_wall_s"), ("LLM calls / plan", "tokens / plan", "seconds / plan"),
+        strict=True
     ):
         ax.bar(names, [m[key] for m in metrics], color="#4C72B0")
         ax.set_title(label)
@@ -85,7 +87,8 @@ def plot_costs(metrics: list[dict[str, Any]], path: str | Path | None = None):
     return fig
 
 
-def write_report(metrics: list[dict[str, Any]], out_dir: str | Path, rows: list[dict[str, Any]] | None = None) -> list[Path]:
+def write_report(metrics: list[dict[str, Any]], out_dir: str | Path, rows: list[dict[str, Any]]
+                 | None = None) -> list[Path]:
     """Write ``metrics.json`` (+ per-scenario rows) and the charts under ``out_dir``; return the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,8 @@ def load_scenarios(path: str | Path | None = None, limit: int | None = None) -> 
         try:
             out.append(Scenario.model_validate(json.loads(line)))
         except (json.JSONDecodeError, ValidationError) as exc:
-            raise InputError(f"{p}:{n} is not a valid scenario ({type(exc).__name__}): fix or remove that line.") from None
+            raise InputError(
+                f"{p}:{n} is not a valid scenario ({type(exc).__name__}): fix or remove that line.") from None
     if not out:
         raise InputError(f"Scenario file {p} holds no scenarios.")
     return out[:limit] if limit else out

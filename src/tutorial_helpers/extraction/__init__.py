@@ -20,6 +20,7 @@ from tutorial_helpers.extraction.extract import (
     extract_conversation,
     extract_request,
     parse_request,
+    read_request,
 )
 
-__all__ = ["ESSENTIAL_FIELDS", "Extraction", "extract_conversation", "extract_request", "parse_request"]
+__all__ = ["ESSENTIAL_FIELDS", "Extraction", "extract_conversation", "extract_request", "parse_request", "read_request"]

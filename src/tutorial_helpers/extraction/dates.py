@@ -65,7 +65,8 @@ _HOLIDAYS: dict[str, tuple[int, int]] = {
     "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25),
     "new year s eve": (12, 31), "new years eve": (12, 31), "nye": (12, 31), "new year s day": (1, 1),
     "new years day": (1, 1), "halloween": (10, 31), "valentine s day": (2, 14), "valentines day": (2, 14),
-    "independence day": (7, 4), "the fourth of july": (7, 4), "fourth of july": (7, 4), "st patrick s day": (3, 17), "st. patrick's day": (3, 17),
+    "independence day": (7, 4), "the fourth of july": (7, 4), "fourth of july": (7, 4), "st patrick s day": (3, 17),
+    "st. patrick's day": (3, 17),
     "boxing day": (12, 26),
 }
 

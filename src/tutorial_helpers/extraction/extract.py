@@ -214,7 +214,8 @@ def _read(text: Any, today: dt.date, level: str) -> _Turn:
     if recipient.relation:
         f["relation"] = recipient.relation
     if recipient.name and "recipient_age" not in f and level == "full":
-        m = re.search(rf"\b{re.escape(recipient.name.lower())}\s*(?:,|\(|-)\s*(\d{{1,3}})\b(?!\s*(?:[a-z]+\s+)?(?:guests|people|kids))",
+        m = re.search(rf"\b{re.escape(recipient.name.lower())}\s*(?:,|\(|-)\s*(\d{{1,3}})\b"
+                      r"(?!\s*(?:[a-z]+\s+)?(?:guests|people|kids))",
                       t.s)
         if m:
             f["recipient_age"] = int(m.group(1))
@@ -393,21 +394,35 @@ def extract_conversation(messages: list[str], today: dt.date, *, level: str = "f
     return _finish(_merge(turns), today)
 
 
-def parse_request(text: str, today: dt.date, *, level: str = "full") -> BirthdayRequest:
-    """Read a birthday request, raising ``InputError`` (one sentence) when it cannot be used.
+_INFORMATIVE_FIELDS = ("recipient_name", "recipient_age", "city", "date", "guests", "budget", "interests",
+                       "categories", "unknown_city", "occasion", "relation", "avoid_allergens", "dietary")
+
+
+def read_request(text: str, today: dt.date, *, level: str = "full") -> Extraction:
+    """The one text -> request front door: read a birthday request or raise ``InputError`` (one sentence).
+
+    Every entry point (``planners.plan_text``, the CLI, the framework teams, the prompting strategies,
+    the routing fan-out) goes through here, so one text gets one answer everywhere.
 
     Raises:
         InputError: the text is empty, says nothing about a birthday, or holds an invalid value
             (a date in the past, a negative budget, zero guests, an impossible age, a malformed date).
     """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(EMPTY_PROBLEM)
     ex = extract_request(text, today, level=level)
     if ex.request is None:
         raise InputError(ex.problems[0] if ex.problems else "I could not understand that request.")
     fatal = [p for p in ex.problems if p in (EMPTY_PROBLEM, NOTHING_PROBLEM)]
     if fatal:
         raise InputError(fatal[0])
-    if not any(k in ex.fields for k in ("recipient_name", "recipient_age", "city", "date", "guests", "budget",
-                                        "interests", "categories", "unknown_city", "occasion", "relation",
-                                        "avoid_allergens", "dietary")):
+    if not any(k in ex.fields for k in _INFORMATIVE_FIELDS):
         raise InputError(NOTHING_PROBLEM)
-    return ex.request
+    return ex
+
+
+def parse_request(text: str, today: dt.date, *, level: str = "full") -> BirthdayRequest:
+    """:func:`read_request`, keeping only the request."""
+    request = read_request(text, today, level=level).request
+    assert request is not None  # read_request raised otherwise
+    return request

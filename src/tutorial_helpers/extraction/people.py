@@ -31,7 +31,8 @@ _STOP_NAMES = frozenset(
        "Celebrating", "Celebrate", "Surprise", "Next", "Last", "First", "Coming", "Today", "Tomorrow", "Tonight",
        "Christmas", "Easter", "Halloween", "Thanksgiving", "Usd", "Dollars", "Bucks", "Gift", "Cake", "Venue",
        "Food", "Activity", "Decorations", "Experience", "Nut", "Nuts", "Peanut", "Gluten", "Dairy", "Egg", "Eggs",
-       "Soy", "Sesame", "Sixteen", "Family", "Mom", "Dad", "Mum", "Grandma", "Grandpa", "Sunday", "Saturday", "God", "Jesus"}
+       "Soy", "Sesame", "Sixteen", "Family", "Mom", "Dad", "Mum", "Grandma", "Grandpa", "Sunday", "Saturday", "God",
+       "Jesus"}
 )
 _CASE = re.compile  # patterns below mix case-insensitive context with a capitalised name
 

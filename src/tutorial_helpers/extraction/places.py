@@ -63,7 +63,8 @@ _STOP_CAPITALISED = frozenset(
     | {"I", "The", "A", "An", "My", "Our", "Your", "His", "Her", "Their", "This", "That", "It", "We", "She", "He",
        "They", "Town", "City", "Total", "Budget", "Mind", "Advance", "Person", "Case", "Order", "General", "Fact",
        "Spring", "Summer", "Fall", "Autumn", "Winter", "English", "Spanish", "French", "German", "Addition",
-       "Time", "Style", "Lieu", "Between", "Birthday", "Party", "Sum", "Love", "Charge", "Place", "Particular", "Short", "Any", "All", "Some", "Christmas", "Easter", "Halloween", "Thanksgiving", "Hanukkah",
+       "Time", "Style", "Lieu", "Between", "Birthday", "Party", "Sum", "Love", "Charge", "Place", "Particular", "Short",
+       "Any", "All", "Some", "Christmas", "Easter", "Halloween", "Thanksgiving", "Hanukkah",
        "Kindergarten", "Grade", "School", "Church", "Park", "Minecraft", "Lego", "Legos", "Jurassic", "Disney",
        "Today", "Tomorrow", "Please", "Ignore", "Cash", "Dollars", "Usd", "Euros", "Terms", "Theory",
        "Reality", "Public", "Private", "Downtown", "Uptown", "Midtown", "Ok", "Okay", "Hi", "Hello", "Thanks"}

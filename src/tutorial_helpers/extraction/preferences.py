@@ -153,7 +153,8 @@ def find_interests(text: Text, dislikes: Found, level: str = "full") -> Found:
             continue
         before = set(words_before(text.s, m.start(), 1))
         after = set(words_after(text.s, m.end(), 1))
-        if before & INTEREST_VETO_BEFORE.get(phrase, frozenset()) or after & INTEREST_VETO_AFTER.get(phrase, frozenset()):
+        if (before & INTEREST_VETO_BEFORE.get(phrase, frozenset())
+                or after & INTEREST_VETO_AFTER.get(phrase, frozenset())):
             continue
         if any(a <= m.start() < b for a, b in blocked):
             continue
@@ -315,10 +316,12 @@ _CATEGORY_OF = _lookup(CATEGORY_SYNONYMS, CATEGORIES)
 _CATEGORY_KEY = {_key(k): v for k, v in _CATEGORY_OF.items()}
 _CAT_WORDS = phrase_pattern(_CATEGORY_OF)
 _CAT_WORDS_SMALL = phrase_pattern(CATEGORIES)
-_CUE = (r"\b(?:just|only|simply|solely|merely|want|wants|wanted|need|needs|needed|looking\s+for|look\s+for|find|find\s+me|"
+_CUE = (
+    r"\b(?:just|only|simply|solely|merely|want|wants|wanted|need|needs|needed|looking\s+for|look\s+for|find|find\s+me|"
         r"book|order|get|recommend|suggest|pick|choose|help\s+(?:me\s+)?(?:with|find|pick|choose|get|plan)|"
         r"ideas?\s+for|suggestions?\s+for)\b")
-_STOP_BEFORE_CAT = re.compile(r"\b(?:party|celebration|everything|whole|full|birthday\s+party|bash|all\s+of\s+it|event)\b")
+_STOP_BEFORE_CAT = re.compile(
+    r"\b(?:party|celebration|everything|whole|full|birthday\s+party|bash|all\s+of\s+it|event)\b")
 
 
 def _category_res(level: str) -> tuple[re.Pattern[str], ...]:
@@ -353,7 +356,8 @@ def find_categories(text: Text, level: str = "full") -> Found:
             continue
         if _STOP_BEFORE_CAT.search(s[cue.end():m.start()]):
             continue
-        if re.search(r"(?:\bno|\bnot|n't|\bwithout|\bnever)\s+(?:\w+\s+){0,2}$", s[max(0, cue.start() - 25):cue.start()]):
+        if re.search(r"(?:\bno|\bnot|n't|\bwithout|\bnever)\s+(?:\w+\s+){0,2}$",
+                     s[max(0, cue.start() - 25):cue.start()]):
             continue  # "we don't need a venue"
         pieces = [(m.start(), m.group(0))]
         for extra in more_re.finditer(s[m.end():end]):

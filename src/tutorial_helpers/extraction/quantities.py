@@ -48,7 +48,7 @@ MONEY_SMALL = [
 _RANGE = re.compile(r"\s*(?:-|to|and)\s*$")
 BUDGET_KEYWORD = re.compile(
     rf"\b(?:budget|spend|spending|afford|budgeted|allowance)\b(?:\s*(?:'s|is|of|was|will be|would be|around|about|"
-    rf"approximately|roughly|max|maximum|limit|cap|at|up to|to|:|=|-|~|is about|is around))*\s*{_SIGN}{_NUM}{_SCALE}"
+    rf"approximately|roughly|max|maximum|limit|cap|at|up to|to|:|=|(?<=\w)-|-(?=\s)|~|is about|is around))*\s*{_SIGN}{_NUM}{_SCALE}"
     r"(?!\s*(?:guests?|people|kids|children|friends|persons|adults|years|yrs|%))"
 )
 BUDGET_KEYWORD_SMALL = re.compile(rf"\bbudget\s*(?:is|of|:)?\s*{_SIGN}{_NUM}(?!\s*(?:guests|people|kids|%))")
@@ -136,17 +136,23 @@ _NOT_AGE_AFTER = re.compile(
     r"months|more|of\b|or\s+\d|to\s+\d|-\s*\d|guests?)"
 )
 AGE_FULL: list[tuple[int, re.Pattern[str]]] = [
-    (0, re.compile(r"\b(?:turning|turns|turned|turn)\s+(?:(?:a|an|the|big)\s+)?(?P<n>\d{1,3})(?!\d|\s*(?:st|nd|rd|th)?\s*(?:of|on)\b\s*\d)")),
+    (0, re.compile(r"\b(?:turning|turns|turned|turn)\s+(?:(?:a|an|the|big)\s+)?(?P<n>\d{1,3})"
+                   r"(?!\d|\s*(?:st|nd|rd|th)?\s*(?:of|on)\b\s*\d)")),
     (0, re.compile(r"\b(?P<n>\d{1,3})[\s-]*(?:years?|yrs?|yr)[\s-]*(?:old|young|of\s+age)\b")),
     (0, re.compile(r"\b(?P<n>\d{1,3})\s*(?:yo|y/o|y\.o\.)(?!\w)")),
-    (0, re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)[\s-]+(?:birthday|bday|b-day|birth\s+day|bash|party|celebration)\b")),
+    (0,
+     re.compile(r"\b(?P<n>\d{1,3})(?:st|nd|rd|th)[\s-]+(?:birthday|bday|b-day|birth\s+day|bash|party|celebration)\b")),
     (1, re.compile(r"\b(?:aged|age|ages|age\s+is)\s*:?\s*(?P<n>\d{1,3})\b(?!\s*(?:-|to)\s*\d)")),
     (1, re.compile(r"(?:'ll|\bwill|\bgoing\s+to|\bgonna|\bshall|\bshould)\s+be\s+(?P<n>\d{1,3})\b")),
     (1, re.compile(r"\b(?P<n>\d{1,2})[\s-]*months?[\s-]*old\b")),
     (2, re.compile(r"(?<!\d)(?P<n>\d{1,3})(?:st|nd|rd|th)\b"
                    r"(?!\s*(?:grade|grader|floor|place|time|street|st\b|ave|avenue|century|anniversary|of\b|wedding))")),
-    (2, re.compile(rf"\b(?:{phrase_pattern(RELATIONS)})(?:\s+[a-z]+)?\s*(?:,|\()\s*(?P<n>\d{{1,3}})\b(?!\s*(?:{_GUEST_WORDS}))")),
-    (3, re.compile(r"(?P<subj>\b[a-z]+)(?:\s+is|'s|\s+are|\s+was)\s+(?:now\s+|just\s+|only\s+|already\s+)?(?P<n>\d{1,3})\b")),
+    (2,
+     re.compile(
+         rf"\b(?:{phrase_pattern(RELATIONS)})(?:\s+[a-z]+)?\s*(?:,|\()\s*(?P<n>\d{{1,3}})\b(?!\s*(?:{_GUEST_WORDS}))")),
+    (3,
+     re.compile(
+         r"(?P<subj>\b[a-z]+)(?:\s+is|'s|\s+are|\s+was)\s+(?:now\s+|just\s+|only\s+|already\s+)?(?P<n>\d{1,3})\b")),
 ]
 AGE_SMALL: list[tuple[int, re.Pattern[str]]] = [
     (0, re.compile(r"\b(?:turning|turns)\s+(?P<n>\d{1,3})\b")),
@@ -183,7 +189,8 @@ def find_age(text: Text, level: str = "full") -> Finding | None:
 # ------------------------------------------------------------------------------------------------ guests
 
 _GUEST_NOUN = phrase_pattern(GUEST_NOUNS)
-_NOT_ADJ = r"(?!(?:years?|yrs?|dollars?|bucks|old|months?|days?|weeks?|hours?|minutes?|am|pm|and|or|to|of|in|on|at|for)\b)"
+_NOT_ADJ = (r"(?!(?:years?|yrs?|dollars?|bucks|old|months?|days?|weeks?|hours?|minutes?|"
+            r"am|pm|and|or|to|of|in|on|at|for)\b)")
 #: a total stated after a breakdown ("8 kids and 4 parents, so 12 in all"): it wins over the parts
 _TOTAL_WORDS = r"(?:in\s+all|in\s+total|total|altogether|all\s+together|all\s+told|overall|combined)"
 GUESTS_FULL: list[tuple[int, re.Pattern[str]]] = [
@@ -192,7 +199,8 @@ GUESTS_FULL: list[tuple[int, re.Pattern[str]]] = [
                     rf"|\b(?:a\s+)?total\s+of\s+(?P<n2>\d{{1,6}})\b(?!\s*(?:dollars|bucks|usd|\$))"
                     rf"|\b(?:altogether|in\s+total|in\s+all)\s*[,:]?\s*(?:that's\s+|it's\s+|we're\s+)?(?P<n3>\d{{1,6}})\b"
                     rf"(?!\s*(?:dollars|bucks|usd|years?|\$|%))")),
-    (0, re.compile(rf"(?<![\w$.,-])(?:about\s+|around\s+|roughly\s+|maybe\s+|~)?(?P<n>\d{{1,6}})\s+(?P<more>more\s+|extra\s+|additional\s+)?"
+    (0, re.compile(rf"(?<![\w$.,-])(?:about\s+|around\s+|roughly\s+|maybe\s+|~)?(?P<n>\d{{1,6}})\s+"
+                   rf"(?P<more>more\s+|extra\s+|additional\s+)?"
                    rf"(?:{_NOT_ADJ}[a-z'-]+\s+){{0,2}}?(?P<noun>{_GUEST_NOUN})(?!\w)")),
     (1, re.compile(r"\b(?:headcount|head\s+count|guest\s+count|guest\s+list|number\s+of\s+(?:guests|people|kids)|"
                    r"guests|attendance|party\s+size|group\s+size)\s*(?:is|of|:|=|will\s+be|around|about|~|\s)*\s*(?P<n>\d{1,6})\b")),
@@ -200,7 +208,9 @@ GUESTS_FULL: list[tuple[int, re.Pattern[str]]] = [
                    r"(?:of|for)\s+(?:about\s+|around\s+|roughly\s+|up\s+to\s+|~)?(?P<n>\d{1,6})\b(?!\s*(?:years?|dollars|bucks|\$|pm|am|%))")),
     (1, re.compile(r"\b(?:expecting|inviting|invite|invited|hosting|host|feeding|feed|seating|seat|serve|serving)\s+"
                    r"(?:about\s+|around\s+|roughly\s+|maybe\s+|up\s+to\s+|~)?(?P<n>\d{1,6})\b(?!\s*(?:years?|dollars|\$|pm|am|%|st|nd|rd|th))")),
-    (2, re.compile(r"\bfor\s+(?:about\s+|around\s+|~)?(?P<n>\d{1,6})(?=\s*(?:[.,;!?)]|$|\s+(?:in|on|at|this|next|with|and)\b))")),
+    (2,
+     re.compile(
+         r"\bfor\s+(?:about\s+|around\s+|~)?(?P<n>\d{1,6})(?=\s*(?:[.,;!?)]|$|\s+(?:in|on|at|this|next|with|and)\b))")),
 ]
 GUESTS_SMALL: list[tuple[int, re.Pattern[str]]] = [
     (0, re.compile(rf"\b(?P<n>\d{{1,6}})\s+(?P<noun>{'|'.join(SMALL_GUEST_NOUNS)})\b")),

@@ -5,7 +5,8 @@ such, but it is about lego and space. When the word rules find no interest at al
 describes a habit ("always", "every weekend", "spends hours", a verb in -ing) is embedded and
 compared with one short description per catalog interest (:data:`INTEREST_GLOSSES`). A clause
 yields the interests clearly closest to it (cosine >= :data:`MIN_SIMILARITY`, ahead of the third
-best by :data:`MIN_LEAD`, at most two). Clauses of dislike are skipped. Clauses about logistics (numbers, dates, the city, money) are
+best by :data:`MIN_LEAD`, at most two). Clauses of dislike are skipped. Clauses about logistics (numbers, dates, the
+city, money) are
 skipped, and nothing is read when there is no habit clause, so "nothing special, he is easy to
 please" gives no interest.
 
@@ -74,7 +75,8 @@ HABIT = re.compile(
 _NOT_HABIT = re.compile(r"\b(?:turning|planning|coming|expecting|inviting|hosting|thinking|looking|wondering|"
                         r"organi[sz]ing|arranging|throwing|celebrating|booking|ordering|buying|shopping|getting|"
                         r"having|trying|searching|needing|asking|"
-                        r"nothing|something|anything|everything|morning|evening|wedding|spending\s+(?:up\s+to|\$|\d))\b", re.I)
+                        r"nothing|something|anything|everything|morning|evening|wedding|"
+                        r"spending\s+(?:up\s+to|\$|\d))\b", re.I)
 _LOGISTICS = re.compile(r"\$?\d[\d,.]*|\b(?:dollars?|bucks|budget|guests?|kids|people|party|birthday|turns?|"
                         r"years?|old|january|february|march|april|may|june|july|august|september|october|november|"
                         r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -86,7 +88,8 @@ _AVERSION = re.compile(r"\b(?:hates?|hated|dislikes?|afraid\s+of|scared\s+of|can
 _PARENT = re.compile(r"(?:hi|hello|hey)?[,!\s]*(?:i(?:'m|\s+am)?|we(?:'re|\s+are)?)\s+(?:organi[sz]|plan|need|look|"
                      r"want|would|throw|arrang|tr|search|hop|think)", re.I)
 #: the age part of a clause ("and turns sixty-five"): logistics, not a habit, left out of the embedding
-_TURNS = re.compile(r",?\s*(?:and\s+)?(?:turns|turning|will\s+be|is\s+turning)\s+[\w-]+(?:\s+(?:years?\s+old|soon))?", re.I)
+_TURNS = re.compile(r",?\s*(?:and\s+)?(?:turns|turning|will\s+be|is\s+turning)\s+[\w-]+(?:\s+(?:years?\s+old|soon))?",
+                    re.I)
 MIN_SIMILARITY = 0.78
 MIN_LEAD = 0.02
 MAX_PER_CLAUSE = 2

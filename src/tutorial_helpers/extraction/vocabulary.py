@@ -11,7 +11,8 @@ from tutorial_helpers.domain import ALLERGENS, CATEGORIES, CITIES, DIET_TAGS, IN
 
 #: interest -> what people write for it (the interest itself is always included)
 INTEREST_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "dinosaurs": ("dinosaur", "dinos", "dino", "t-rex", "t-rexes", "trexes", "t rex", "trex", "t. rex", "tyrannosaurus", "jurassic",
+    "dinosaurs": ("dinosaur", "dinos", "dino", "t-rex", "t-rexes", "trexes", "t rex", "trex", "t. rex", "tyrannosaurus",
+                  "jurassic",
                   "jurassic park", "raptors", "velociraptor", "triceratops", "paleontology", "fossils", "fossil"),
     "space": ("outer space", "astronaut", "astronauts", "planets", "planet", "rockets", "rocket", "astronomy",
               "galaxy", "galaxies", "nasa", "telescope", "solar system", "spaceships", "spaceship", "moon landing",
@@ -58,7 +59,8 @@ INTEREST_SYNONYMS: dict[str, tuple[str, ...]] = {
                 "foodie", "grilling", "bbq"),
     "baking": ("bake", "to bake", "baker", "pastry", "pastries", "cupcake decorating", "cookie decorating",
                "great british bake off", "bake off"),
-    "gardening": ("garden", "gardens", "gardener", "plants", "houseplants", "succulents", "flowers", "growing vegetables",
+    "gardening": ("garden", "gardens", "gardener", "plants", "houseplants", "succulents", "flowers",
+                  "growing vegetables",
                   "botany", "horticulture"),
     "photography": ("camera", "cameras", "photos", "photo", "photographer", "taking pictures", "polaroid",
                     "photographs", "film photography"),
@@ -212,7 +214,8 @@ RELATIONS: tuple[str, ...] = (
 
 #: nouns that count people ("12 kids", "20 friends", "6 of us")
 GUEST_NOUNS: tuple[str, ...] = (
-    "guests", "guest", "people", "kiddos", "kiddies", "youngsters", "tweens", "souls", "humans", "persons", "person", "kids", "children", "childs", "friends", "adults", "attendees",
+    "guests", "guest", "people", "kiddos", "kiddies", "youngsters", "tweens", "souls", "humans", "persons", "person",
+    "kids", "children", "childs", "friends", "adults", "attendees",
     "invitees", "folks", "pals", "buddies", "classmates", "family members", "relatives", "colleagues", "coworkers",
     "co-workers", "teens", "teenagers", "girls", "boys", "toddlers", "little ones", "littles", "grownups",
     "grown-ups", "parents", "partygoers", "party-goers", "heads", "ppl", "pax", "of us", "of them", "cousins",

@@ -50,18 +50,10 @@ REAL_PRICES: dict[str, Price] = {
     "gemini-2.5-pro": Price(1.25, 10.00),
 }
 
-_OFFLINE_FALLBACK: dict[str, Price] = {
-    "offline-small": Price(0.15, 0.60),
-    "offline-large": Price(2.50, 10.00),
-}
-
-
 def offline_prices() -> dict[str, Price]:
     """Prices of the offline tiers, read from the offline server's tier table."""
-    try:
-        from tutorial_helpers.llm.offline.tiers import TIERS
-    except ImportError:
-        return dict(_OFFLINE_FALLBACK)
+    from tutorial_helpers.llm.offline.tiers import TIERS
+
     return {name: Price(t.price_in_per_mtok, t.price_out_per_mtok) for name, t in TIERS.items()}
 
 

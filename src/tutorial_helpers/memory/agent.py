@@ -106,7 +106,8 @@ class AgentMemory:
     def remember_fact(self, slot: str, value: str, negated: bool = False, source: str = "user") -> Decision:
         """Write one slot fact directly (e.g. from a structured form), through the moderator."""
         fact = Fact(slot=slot, value=value, negated=negated)
-        return self.moderator.write(self.moderator.fact_record(fact, self.user_id, self.now(), source=source), self.store)
+        return self.moderator.write(self.moderator.fact_record(fact, self.user_id, self.now(), source=source),
+                                    self.store)
 
     def record_episode(
         self,

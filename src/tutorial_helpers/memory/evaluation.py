@@ -86,7 +86,8 @@ def greedy_planner(items: Iterable[CatalogItem]) -> Planner:
         for category in request.categories or list(CATEGORIES_ASKED):
             ok = [i for i in pool if i.category == category and i.id not in exclude_ids and item_ok(i, request)]
             if ok:
-                best = min(ok, key=lambda i: (-len(set(i.interests) & set(request.interests)), -i.rating, i.price, i.id))
+                best = min(ok, key=lambda i: (-len(set(i.interests) & set(request.interests)), -i.rating, i.price,
+                                              i.id))
                 chosen.append(best.id)
         return chosen
 

@@ -4,8 +4,9 @@ A :class:`Fact` names a *slot* (allergy, diet, city, name, age, interest, dislik
 *value*, and whether it holds (``negated=False``) or stopped holding ("no longer allergic to peanuts").
 The value ``"*"`` with ``negated=True`` means "none of them any more" ("no allergies anymore").
 
-:func:`extract_facts` uses ``tutorial_helpers.extraction.extract_request`` when that module is present,
-and a small keyword reader of its own otherwise; negations are always read locally, because a request
+:func:`extract_facts` uses the shared extractor (``tutorial_helpers.extraction.extract_request``),
+and a small keyword reader of its own when that cannot read the text; negations are always read locally, because a
+request
 parser is built to find what to avoid, not what stopped mattering.
 """
 
@@ -43,9 +44,11 @@ _NEG_CUE = re.compile(
     r"is fine with|no more|not (?:vegan|vegetarian|halal)",
     re.I,
 )
-_NO_ALLERGIES = re.compile(r"\b(?:no|without|doesn'?t have any|don'?t have any|not any)\s+(?:more\s+)?(?:food\s+)?allerg", re.I)
+_NO_ALLERGIES = re.compile(
+    r"\b(?:no|without|doesn'?t have any|don'?t have any|not any)\s+(?:more\s+)?(?:food\s+)?allerg", re.I)
 _LIKE_CUE = re.compile(r"\b(?:lov|like|enjoy|into\b|fan of|obsess|favou?rite|adore|crazy about|passion)", re.I)
-_DISLIKE_CUE = re.compile(r"\b(?:hates?|dislikes?|(?:does ?n[o']t|do ?n[o']t|not) (?:like|into|enjoy)|can'?t stand|bored by)", re.I)
+_DISLIKE_CUE = re.compile(
+    r"\b(?:hates?|dislikes?|(?:does ?n[o']t|do ?n[o']t|not) (?:like|into|enjoy)|can'?t stand|bored by)", re.I)
 _AGE = (
     re.compile(r"\bturn(?:s|ing)?\s+(\d{1,3})\b", re.I),
     re.compile(r"\b(\d{1,3})[- ]?(?:years?|yrs?)[- ]old\b", re.I),
@@ -200,11 +203,9 @@ def _local_facts(text: str) -> list[Fact]:
 
 
 def _extraction_facts(text: str, today: dt.date) -> list[Fact] | None:
-    """Facts from ``tutorial_helpers.extraction`` (``None`` when that module is not available)."""
-    try:
-        from tutorial_helpers.extraction import extract_request  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """Facts from the shared extractor (``None`` when it cannot read the text)."""
+    from tutorial_helpers.extraction import extract_request
+
     try:
         request = extract_request(text, today).request
     except (ValueError, TypeError, AttributeError):

@@ -209,7 +209,8 @@ class Moderator:
         norm = normalize_text(record.text)
         for old in existing:
             if normalize_text(old.text) == norm:
-                return Decision(action="duplicate", reason=f"Same text as {old.id}.", record=record, duplicate_of=old.id)
+                return Decision(action="duplicate", reason=f"Same text as {old.id}.", record=record,
+                                duplicate_of=old.id)
         supersedes: list[str] = []
         if record.kind == "semantic" and record.slot is not None:
             fact = Fact(slot=record.slot, value=str(record.meta.get("value")), negated=bool(record.meta.get("negated")))

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from tutorial_helpers import clock, prompts
+from tutorial_helpers.catalog.ids import ITEM_ID
 from tutorial_helpers.domain import CATEGORIES, BirthdayPlan, BirthdayRequest, CatalogItem, PlanItem, Usage
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,7 +66,6 @@ ONE_SHOT, CHAIN_OF_THOUGHT, REWRITE = prompts.ONE_SHOT, prompts.CHAIN_OF_THOUGHT
 CANDIDATES, SINGLE_AGENT, FINAL_ANSWER = prompts.CANDIDATES, prompts.TOOL_AGENT, prompts.FINAL_ANSWER
 
 #: a catalog item id: category, optional city code, four digits ("cake-aus-0042", "gift-0193")
-ITEM_ID = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-(?:[a-z]{3}-)?\d{4}\b")
 _LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*\**(" + "|".join(CATEGORIES) + r")s?\**\s*[:\-–—]\s*(.+)$", re.I)
 _MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d+)?)")
 _TOTAL = re.compile(r"\btotal\b[^$\n]{0,20}\$\s?(\d[\d,]*(?:\.\d+)?)", re.I)
@@ -370,7 +370,8 @@ def _single_agent(run: _Run, text: str, request: BirthdayRequest) -> StrategyRes
     for ch in final.choices if final else []:
         item = run.catalog.get(ch.item_id)
         if item is None:
-            run.notes.append(f"The agent chose {ch.item_id!r}, which is not in the catalog (kept as an ungrounded line).")
+            run.notes.append(
+                f"The agent chose {ch.item_id!r}, which is not in the catalog (kept as an ungrounded line).")
             plan.items.append(PlanItem(id=ch.item_id, category=ch.category if ch.category in CATEGORIES else "gift",
                                        name=ch.item_id, unit_price=0.0, pricing="flat", quantity=1, subtotal=0.0))
             continue

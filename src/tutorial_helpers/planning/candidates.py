@@ -135,7 +135,8 @@ def why_item(item: CatalogItem, request: BirthdayRequest) -> str:
     return f"{item.name} " + ", ".join(bits) + "."
 
 
-def make_schedule(request: BirthdayRequest, items: list[PlanItem], catalog: Catalog | None = None) -> list[ScheduleEntry]:
+def make_schedule(request: BirthdayRequest, items: list[PlanItem],
+                  catalog: Catalog | None = None) -> list[ScheduleEntry]:
     """A simple timeline for the day, built from what the plan contains."""
     by_cat = {p.category: p for p in items}
     if "venue" not in by_cat and "activity" not in by_cat:
@@ -150,7 +151,8 @@ def make_schedule(request: BirthdayRequest, items: list[PlanItem], catalog: Cata
         return (start + dt.timedelta(minutes=minutes)).strftime("%H:%M")
 
     place = by_cat.get("venue") or by_cat.get("activity")
-    out = [ScheduleEntry(time=at(-60), what=f"Set up at {place.name}" + (f" with {by_cat['decoration'].name}" if "decoration" in by_cat else "") + ".")]
+    out = [ScheduleEntry(time=at(-60), what=f"Set up at {place.name}"
+                         + (f" with {by_cat['decoration'].name}" if "decoration" in by_cat else "") + ".")]
     out.append(ScheduleEntry(time=at(0), what=f"Guests arrive ({request.guests or DEFAULT_GUESTS} expected)."))
     t = 30
     if "activity" in by_cat and by_cat["activity"] is not place:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import (
     AGED_CATEGORIES,
     DIET_EXCLUDES,
@@ -80,8 +81,8 @@ class Constraints:
     def from_expect(cls, expect: dict[str, Any], today: dt.date | str | None) -> Constraints:
         """Constraints from a scenario's ``expect`` object (ARCHITECTURE.md [scenarios and checks])."""
         date = expect.get("date")
-        if isinstance(today, str):
-            today = dt.date.fromisoformat(today)
+        if today is not None:
+            today = clock.as_date(today)
         allergens = set(expect.get("avoid_allergens", []))
         for d in expect.get("dietary", []):
             allergens |= DIET_EXCLUDES.get(d, frozenset())
@@ -120,7 +121,8 @@ def check_grounded(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list
         if p.pricing != item.pricing:
             diffs.append(f"pricing {p.pricing} != {item.pricing}")
         if diffs:
-            out.append(Violation(check="grounded", item_id=p.id, detail=f"{p.id} does not match the catalog: " + "; ".join(diffs) + "."))
+            out.append(Violation(check="grounded", item_id=p.id,
+                                 detail=f"{p.id} does not match the catalog: " + "; ".join(diffs) + "."))
     return out
 
 
@@ -129,14 +131,20 @@ def check_budget(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list[V
     out = []
     for p in plan.items:
         if abs(p.subtotal - round(p.unit_price * p.quantity, 2)) > CENT:
-            out.append(Violation(check="budget", item_id=p.id, detail=f"{p.id}: subtotal {p.subtotal} is not {p.unit_price} x {p.quantity}."))
+            out.append(Violation(check="budget", item_id=p.id,
+                                 detail=f"{p.id}: subtotal {p.subtotal} is not {p.unit_price} x {p.quantity}."))
         if p.pricing == "per_guest" and c.guests_min and p.quantity < c.guests_min:
-            out.append(Violation(check="budget", item_id=p.id, detail=f"{p.id} is priced per guest but covers {p.quantity} of {c.guests_min} guests."))
+            out.append(
+                Violation(check="budget", item_id=p.id,
+                          detail=f"{p.id} is priced per guest but covers {p.quantity} of {c.guests_min} guests."))
     total = round(sum(p.subtotal for p in plan.items), 2)
     if abs(total - plan.total_cost) > CENT:
-        out.append(Violation(check="budget", detail=f"Subtotals add up to {total:.2f}, not the stated total {plan.total_cost:.2f}."))
+        out.append(Violation(check="budget",
+                             detail=f"Subtotals add up to {total:.2f}, not the stated total {plan.total_cost:.2f}."))
     if c.budget_max is not None and max(total, plan.total_cost) > c.budget_max + CENT:
-        out.append(Violation(check="budget", detail=f"Total {max(total, plan.total_cost):.2f} is over the budget of {c.budget_max:.2f}."))
+        out.append(
+            Violation(check="budget",
+                      detail=f"Total {max(total, plan.total_cost):.2f} is over the budget of {c.budget_max:.2f}."))
     return out
 
 
@@ -173,7 +181,9 @@ def check_age(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list[Viol
         if item is None or item.category not in AGED_CATEGORIES:
             continue
         if not item.fits_age(c.recipient_age):
-            out.append(Violation(check="age", item_id=p.id, detail=f"{item.name} is for ages {item.age_min}-{item.age_max}, not {c.recipient_age}."))
+            out.append(
+                Violation(check="age", item_id=p.id,
+                          detail=f"{item.name} is for ages {item.age_min}-{item.age_max}, not {c.recipient_age}."))
     return out
 
 
@@ -184,7 +194,8 @@ def check_city(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list[Vio
         if item is None or item.category not in LOCAL_CATEGORIES or item.city is None:
             continue
         if c.city is None:
-            out.append(Violation(check="city", item_id=p.id, detail=f"{item.name} is local to {item.city}, but no city was given."))
+            out.append(Violation(check="city", item_id=p.id,
+                                 detail=f"{item.name} is local to {item.city}, but no city was given."))
         elif item.city.lower() != c.city.lower():
             out.append(Violation(check="city", item_id=p.id, detail=f"{item.name} is in {item.city}, not {c.city}."))
     return out
@@ -197,11 +208,14 @@ def check_date(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list[Vio
         if item is None:
             continue
         if c.date is not None and not item.open_on(c.date):
-            out.append(Violation(check="date", item_id=p.id, detail=f"{item.name} is closed on {c.date:%A} {c.date.isoformat()}."))
+            out.append(Violation(check="date", item_id=p.id,
+                                 detail=f"{item.name} is closed on {c.date:%A} {c.date.isoformat()}."))
         if item.lead_time_days and c.date is not None and c.today is not None:
             ready = c.today + dt.timedelta(days=item.lead_time_days)
             if ready > c.date:
-                out.append(Violation(check="date", item_id=p.id, detail=f"{item.name} needs {item.lead_time_days} days' notice; ready {ready.isoformat()}, after {c.date.isoformat()}."))
+                out.append(Violation(check="date", item_id=p.id,
+                                     detail=f"{item.name} needs {item.lead_time_days} days' notice; ready "
+                                            f"{ready.isoformat()}, after {c.date.isoformat()}."))
     return out
 
 
@@ -214,7 +228,8 @@ def check_capacity(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list
         if item is None or item.category != "venue":
             continue
         if (item.capacity or 0) < c.guests_min:
-            out.append(Violation(check="capacity", item_id=p.id, detail=f"{item.name} seats {item.capacity}, fewer than {c.guests_min} guests."))
+            out.append(Violation(check="capacity", item_id=p.id,
+                                 detail=f"{item.name} seats {item.capacity}, fewer than {c.guests_min} guests."))
     return out
 
 
@@ -225,7 +240,9 @@ def check_interests(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> lis
     for _p, item in _catalog_items(plan, catalog):
         if item is not None and item.category in AGED_CATEGORIES and c.interests_any & set(item.interests):
             return []
-    return [Violation(check="interests", detail=f"No gift or activity matches the interests {', '.join(sorted(c.interests_any))}.")]
+    return [
+        Violation(check="interests",
+                  detail=f"No gift or activity matches the interests {', '.join(sorted(c.interests_any))}.")]
 
 
 def check_categories(plan: BirthdayPlan, c: Constraints, catalog: Catalog) -> list[Violation]:
@@ -390,7 +407,8 @@ class _Repair:
         for i in by_cost:
             old = plan.items[i]
             for it in candidate_pool(self.request, self.catalog, old.category, k=50):
-                if it.id not in plan.item_ids() and PlanItem.from_item(it, self.guests).subtotal <= old.subtotal - over + CENT:
+                if (it.id not in plan.item_ids()
+                        and PlanItem.from_item(it, self.guests).subtotal <= old.subtotal - over + CENT):
                     plan.items[i] = PlanItem.from_item(it, self.guests,
                                                        why=old.why or "A cheaper choice that keeps the plan in budget.")
                     self.notes.append(f"Swapped {old.name} for the cheaper {it.name} to stay within budget.")

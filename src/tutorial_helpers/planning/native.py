@@ -138,7 +138,8 @@ class NativeTeam:
     def _parse(self, agent: str, messages: list[dict[str, Any]], schema: type[BaseModel]) -> Any:
         t0 = time.perf_counter()
         try:
-            resp = self.client.chat.completions.parse(model=self.model_of(agent), messages=messages, response_format=schema, seed=self.seed)
+            resp = self.client.chat.completions.parse(model=self.model_of(agent), messages=messages,
+                                                      response_format=schema, seed=self.seed)
         except (openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
             # the call happened and was paid for (a weak model rambling to the token limit): count it
             self._account(agent, getattr(exc, "completion", None), time.perf_counter() - t0)
@@ -172,7 +173,8 @@ class NativeTeam:
 
         known = request.model_dump(mode="json", exclude_defaults=True)
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": prompts.render(prompts.RETRIEVER, categories=", ".join(categories), today=request.today)},
+            {"role": "system", "content": prompts.render(prompts.RETRIEVER, categories=", ".join(categories),
+                                                         today=request.today)},
             {"role": "user", "content": f"{text}\n\nKnown constraints: {json.dumps(known)}"},
         ]
         found: list[str] = []
@@ -199,13 +201,16 @@ class NativeTeam:
         self._log("retriever", "candidates", ", ".join(f"{c}: {len(v)}" for c, v in out.items()))
         return out
 
-    def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]], feedback: str = "") -> BirthdayPlan:
-        system = prompts.render(prompts.SELECTOR, budget=request.budget, guests=request.guests or 10, options=options_text(request, candidates))
+    def select(self, request: BirthdayRequest, candidates: dict[str, list[CatalogItem]],
+               feedback: str = "") -> BirthdayPlan:
+        system = prompts.render(prompts.SELECTOR, budget=request.budget, guests=request.guests or 10,
+                                options=options_text(request, candidates))
         user = f"Request: {request.model_dump_json(exclude_defaults=True)}\nChoose the plan." + (
             f"\nThe critic found problems with the last choice:\n{feedback}" if feedback else "")
         schema = closed_selection_schema(candidates) if self.closed_choices else Selection
         try:
-            sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}], schema)
+            sel = self._parse("selector", [{"role": "system", "content": system}, {"role": "user", "content": user}],
+                              schema)
         except (openai.OpenAIError, ValidationError, ValueError, json.JSONDecodeError) as exc:
             self.warnings.append(f"The selector failed ({type(exc).__name__}); used the reference optimiser.")
             note_fallback("selector", f"failed ({type(exc).__name__}); used the reference optimiser")
@@ -228,7 +233,9 @@ class NativeTeam:
         lines = plan_lines(plan)
         try:
             resp = self._chat("critic", [
-                {"role": "system", "content": prompts.render(prompts.CRITIC, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.CRITIC,
+                                                             request=request.model_dump_json(exclude_defaults=True),
+                                                             plan=lines)},
                 {"role": "user", "content": "Review the plan."},
             ])
             verdict = (resp.choices[0].message.content or "").strip()
@@ -245,7 +252,9 @@ class NativeTeam:
         lines = plan_lines(plan)
         try:
             resp = self._chat("explainer", [
-                {"role": "system", "content": prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines)},
+                {"role": "system", "content": prompts.render(prompts.EXPLAINER,
+                                                             request=request.model_dump_json(exclude_defaults=True),
+                                                             plan=lines)},
                 {"role": "user", "content": "Explain the plan."},
             ])
             text = (resp.choices[0].message.content or "").strip()
@@ -275,7 +284,8 @@ class NativeTeam:
             total.cost_usd = round(total.cost_usd + u.cost_usd, 8)
         explanation = self.explain(request, plan)
         total.wall_s = round(time.perf_counter() - t0, 4)
-        plan = finish_plan(plan, request, self.catalog, framework="native", provider=self.provider.name, model=self.model,
+        plan = finish_plan(plan, request, self.catalog, framework="native", provider=self.provider.name,
+                           model=self.model,
                            explanation=explanation, warnings=self.warnings, usage=total)
         return FrameworkRun(plan=plan, trace=list(self.trace), per_agent=dict(self.per_agent))
 

@@ -12,12 +12,12 @@ and the limits (:data:`MAX_TOOL_ROUNDS`). They differ in orchestration only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
+from tutorial_helpers.catalog.ids import ids_in_data
 from tutorial_helpers.domain import (
     ALLERGENS,
     DIET_TAGS,
@@ -119,7 +119,8 @@ def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | Non
         return validated, []
     notes: list[str] = []
     update: dict[str, Any] = {}
-    allergens = set(validated.avoid_allergens) | {a for a in map(str.lower, extracted.avoid_allergens) if a in ALLERGENS}
+    allergens = set(validated.avoid_allergens) | {a for a in map(str.lower, extracted.avoid_allergens)
+                                                  if a in ALLERGENS}
     diets = set(validated.dietary) | {d for d in map(str.lower, extracted.dietary) if d in DIET_TAGS}
     if allergens != set(validated.avoid_allergens):
         update["avoid_allergens"] = sorted(allergens)
@@ -144,30 +145,13 @@ def merge_requests(validated: BirthdayRequest, extracted: ExtractedRequest | Non
     return BirthdayRequest.model_validate({**merged.model_dump(), "today": validated.today}), notes
 
 
-def ids_in(payload: Any) -> list[str]:
-    """Every catalog-looking id in a tool result (a list of dicts, a dict, or JSON text)."""
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except json.JSONDecodeError:
-            import re
-
-            return re.findall(r"\b[a-z]+-(?:[a-z]{3}-)?\d{4}\b", payload)
-    out: list[str] = []
-    if isinstance(payload, dict):
-        if isinstance(payload.get("id"), str):
-            out.append(payload["id"])
-        for v in payload.values():
-            if isinstance(v, (list, dict)):
-                out += ids_in(v)
-    elif isinstance(payload, list):
-        for v in payload:
-            out += ids_in(v)
-    return out
+#: every catalog-looking id in a tool result (one copy: :func:`tutorial_helpers.catalog.ids.ids_in_data`)
+ids_in = ids_in_data
 
 
 def ground_candidates(
-    request: BirthdayRequest, found_ids: list[str], catalog: Any, categories: list[str], warnings: list[str] | None = None
+    request: BirthdayRequest, found_ids: list[str], catalog: Any, categories: list[str],
+    warnings: list[str] | None = None
 ) -> dict[str, list[CatalogItem]]:
     """Keep the ids the tools returned that exist and meet every hard constraint, best first.
 
@@ -229,10 +213,12 @@ def plan_from_choices(
 
 def plan_lines(plan: BirthdayPlan) -> str:
     """The plan as lines a critic or explainer reads."""
-    return "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}" for p in plan.items) + f"\nTotal ${plan.total_cost:,.2f}"
+    return "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}"
+                     for p in plan.items) + f"\nTotal ${plan.total_cost:,.2f}"
 
 
-def finish_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Any, *, framework: str, provider: str, model: str,
+def finish_plan(plan: BirthdayPlan, request: BirthdayRequest, catalog: Any, *, framework: str, provider: str,
+                model: str,
                 explanation: str, warnings: list[str], usage: Usage) -> BirthdayPlan:
     """Schedule, explanation, labels and usage: the common last step before the guardrail."""
     plan.schedule = make_schedule(request, plan.items, catalog)

@@ -50,7 +50,8 @@ EXTRA_SHARE = {"decoration": 0.12, "activity": 0.30, "food": 0.25, "experience":
 TOP_N = 7
 
 
-def cheapest_valid_cost(request: BirthdayRequest, catalog: Catalog | None, categories: list[str]) -> dict[str, float | None]:
+def cheapest_valid_cost(request: BirthdayRequest, catalog: Catalog | None,
+                        categories: list[str]) -> dict[str, float | None]:
     """The cheapest subtotal per category among items meeting the hard constraints (None: no item)."""
     guests = effective_guests(request)
     out: dict[str, float | None] = {}
@@ -60,7 +61,8 @@ def cheapest_valid_cost(request: BirthdayRequest, catalog: Catalog | None, categ
     return out
 
 
-def check_feasibility(request: BirthdayRequest, catalog: Catalog | None = None, unknown_city: str | None = None) -> list[str]:
+def check_feasibility(request: BirthdayRequest, catalog: Catalog | None = None,
+                      unknown_city: str | None = None) -> list[str]:
     """Reasons why no plan can satisfy ``request`` (empty when a plan may exist)."""
     cat = _catalog(catalog)
     reasons: list[str] = []
@@ -68,10 +70,13 @@ def check_feasibility(request: BirthdayRequest, catalog: Catalog | None = None, 
     needs_local = any(c in LOCAL_CATEGORIES for c in required)
     if unknown_city or (request.city is not None and not supported_city(request.city)):
         where = unknown_city or request.city
-        reasons.append(f"We do not serve {where} yet: venues, cakes and activities are available in {', '.join(CITIES)}.")
+        reasons.append(
+            f"We do not serve {where} yet: venues, cakes and activities are available in {', '.join(CITIES)}.")
         return reasons
     if needs_local and request.city is None and request.categories:
-        reasons.append(f"A {' and a '.join(c for c in required if c in LOCAL_CATEGORIES)} needs a city: tell us where ({', '.join(CITIES)}).")
+        reasons.append(
+            f"A {' and a '.join(c for c in required if c in LOCAL_CATEGORIES)} needs a city: tell us where "
+            f"({', '.join(CITIES)}).")
         return reasons
     if "venue" in required and request.guests:
         biggest = max((i.capacity or 0 for i in cat.filter(category="venue", city=request.city) if i.city), default=0)

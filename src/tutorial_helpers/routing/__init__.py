@@ -57,6 +57,7 @@ __all__ = [
     "plot_error_curve", "plot_frontier", "run_strategy", "tokens_by_agent", "tune_threshold",
     "FanOutComparison", "compare_fanout", "compare_fanout_async", "fan_out", "run_specialist",
     "RoutedPlan", "RoutedPlanner", "request_from_reading",
-    "AlwaysLarge", "AlwaysSmall", "CascadeRouter", "LLMRouter", "Router", "RuleRouter", "agent_tiers", "parse_tier", "route_all",
+    "AlwaysLarge", "AlwaysSmall", "CascadeRouter", "LLMRouter", "Router", "RuleRouter", "agent_tiers", "parse_tier",
+    "route_all",
     "generate_scenarios", "split", "TextSignals", "check_extraction", "difficulty_score", "text_signals",
 ]

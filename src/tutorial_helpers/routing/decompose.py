@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import CATEGORIES
 from tutorial_helpers.routing.signals import DEFAULT_WEIGHTS, TextSignals, difficulty_score, text_signals
 
@@ -158,7 +159,7 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
     Returns:
         A :class:`Decomposition`.
     """
-    day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+    day = clock.as_date(today)
     sig = text_signals(text)
     score = difficulty_score(sig, weights or DEFAULT_WEIGHTS)
     hard = [k for k in sig.constraints if k in HARD_KINDS]
@@ -179,7 +180,8 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
     for c in cats:
         subtasks.append(Subtask(
             name=f"find_{c}", kind="retrieval", agent="retriever",
-            description=f"Look up {c} candidates in the catalog with the search tool, filtered by the known constraints.",
+            description=f"Look up {c} candidates in the catalog with the search tool, filtered by the known "
+                        "constraints.",
             difficulty=_clip(0.15 + 0.02 * n_hard), signals=["catalog lookup", *hard_signal], text=text,
         ))
     subtasks += [
@@ -190,8 +192,8 @@ def decompose(text: str, today: dt.date | str, categories: list[str] | None = No
         ),
         Subtask(
             name="check_constraints", kind="checking", agent="critic",
-            description="Check the proposed plan against every constraint of the request (budget, allergens, diet, age, "
-                        "date, capacity).",
+            description="Check the proposed plan against every constraint of the request (budget, allergens, diet, "
+                        "age, date, capacity).",
             difficulty=_clip(0.2 + 0.05 * n_hard + 0.25 * is_safety), safety_critical=is_safety,
             signals=hard_signal + safety_signal, text=text,
         ),

@@ -280,7 +280,8 @@ def frontier(scenarios: list[Scenario], strategies: list[Strategy] | None = None
     base = df[df["strategy"] == BASELINE]
     if len(base):
         b = base.iloc[0]
-        df["large_token_reduction"] = (1 - df["large_tokens"] / b["large_tokens"]).round(4) if b["large_tokens"] else 0.0
+        df["large_token_reduction"] = ((1 - df["large_tokens"] / b["large_tokens"]).round(4)
+                                       if b["large_tokens"] else 0.0)
         df["pass_rate_drop_points"] = ((b["pass_rate"] - df["pass_rate"]) * 100).round(2)
     else:
         df["large_token_reduction"] = float("nan")

@@ -28,6 +28,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import BirthdayRequest
 
 T = TypeVar("T")
@@ -257,7 +258,7 @@ async def compare_fanout_async(text: str, today: dt.date | str, *, provider: Any
     from tutorial_helpers.extraction import parse_request
     from tutorial_helpers.llm import async_openai_client, get_provider
 
-    day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+    day = clock.as_date(today)
     request = request or parse_request(text, day)
     tools.set_today(day)
     catalog = load_catalog()
@@ -276,7 +277,8 @@ async def compare_fanout_async(text: str, today: dt.date | str, *, provider: Any
         model = model or prov.model_large
         if server is not None:
             server.latency_scale = 0.0
-            await fan_out(client, model, text, request, categories=categories, parallel=True, catalog=catalog, seed=seed)
+            await fan_out(client, model, text, request, categories=categories, parallel=True, catalog=catalog,
+                          seed=seed)
             server.latency_scale = latency_scale
         runs: dict[bool, list[FanOutRun]] = {False: [], True: []}
         for _ in range(max(1, repeats)):

@@ -29,7 +29,7 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import ALLERGENS, DIET_TAGS, INTERESTS, BirthdayPlan, BirthdayRequest
 from tutorial_helpers.planning.native import NativeTeam
 from tutorial_helpers.planning.pipeline import ExtractedRequest
@@ -219,7 +219,7 @@ class RoutedPlanner(NativeTeam):
         from tutorial_helpers.planning.reference import check_feasibility, supported_city
 
         t0 = time.perf_counter()
-        day = dt.date.fromisoformat(today) if isinstance(today, str) else today
+        day = clock.as_date(today)
         d = decompose(text, day)
         n_router = len(getattr(self.router, "records", []))
         decisions = route_all(self.router, d)

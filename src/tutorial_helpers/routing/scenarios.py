@@ -19,6 +19,7 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
+from tutorial_helpers import clock
 from tutorial_helpers.domain import CITIES, BirthdayRequest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,7 +101,7 @@ def generate_scenarios(n: int = 24, seed: int = 0, today: dt.date | str = "2026-
         from tutorial_helpers.catalog import load_catalog
 
         catalog = load_catalog()
-    day0 = dt.date.fromisoformat(today) if isinstance(today, str) else today
+    day0 = clock.as_date(today)
     rng = random.Random(f"routing-scenarios:{seed}")
     out: list[Scenario] = []
     tries = 0

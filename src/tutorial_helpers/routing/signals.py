@@ -23,6 +23,7 @@ reader would know in advance where the stand-in fails, and its savings would hol
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
@@ -43,7 +44,8 @@ CUES: dict[str, re.Pattern[str]] = {
                             r"|intoleran\w*|celiac|coeliac)\b", _I),
     "dietary": re.compile(r"\b(?:vegan|vegetarian|veggie|halal|kosher|plant[- ]based|gluten[- ]free|dairy[- ]free"
                           r"|nut[- ]free|no meat)\b", _I),
-    "interests": re.compile(r"\b(?:loves?|likes?|into|fan of|obsessed|crazy about|enjoys?|passion|hobby|hobbies)\b", _I),
+    "interests": re.compile(r"\b(?:loves?|likes?|into|fan of|obsessed|crazy about|enjoys?|passion|hobby|hobbies)\b",
+                            _I),
 }
 SAFETY_KINDS: tuple[str, ...] = ("allergens", "dietary")
 NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|avoid|free of|can't|cannot|don't|mustn't)\b|n't\b", _I)
@@ -124,7 +126,6 @@ def difficulty_score(sig: TextSignals, weights: dict[str, float] | None = None) 
 # -- checks of a cheap tier's structured reading ------------------------------------------------------------
 _FIELD_OF_KIND = {"age": "recipient_age", "city": "city", "date": "date", "guests": "guests", "budget": "budget",
                   "allergens": "avoid_allergens", "dietary": "dietary"}
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _empty(v: Any) -> bool:
@@ -201,7 +202,7 @@ def _days_named(text: str) -> set[int]:
         days.add(int(m.group(1)))
     for m in re.finditer(r"\b\d{1,2}/(\d{1,2})\b", text):
         days.add(int(m.group(1)))
-    months = "|".join(_MONTHS)
+    months = "|".join(m.lower() for m in calendar.month_abbr if m)  # the router reads no extractor
     for m in re.finditer(rf"\b(?:{months})[a-z]*\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", text, _I):
         days.add(int(m.group(1)))
     for m in re.finditer(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})", text, _I):

@@ -62,7 +62,8 @@ def search_catalog(
         max_price: highest unit price in USD (per guest for per_guest items).
         age: the birthday person's age; keeps gifts, activities and experiences suitable for it.
         avoid_allergens: allergens the food must not contain (peanuts, tree nuts, gluten, dairy, eggs, soy, sesame).
-        dietary: diet tags every cake/food result must carry (vegan, vegetarian, gluten-free, dairy-free, nut-free, halal).
+        dietary: diet tags every cake/food result must carry (vegan, vegetarian, gluten-free, dairy-free,
+            nut-free, halal).
         min_capacity: smallest venue capacity, i.e. the number of guests.
         date: party date YYYY-MM-DD; keeps venues/activities open that day and cakes/food ready in time.
         k: number of results, 1 to 25.
@@ -158,7 +159,8 @@ def check_availability(item_id: str, date: str, guests: int | None = None) -> di
         ready = today + dt.timedelta(days=item.lead_time_days)
         lead_ok = ready <= day
         if lead_ok:
-            reasons.append(f"Needs {item.lead_time_days} days' notice; ordered today it is ready on {ready.isoformat()}.")
+            reasons.append(
+                f"Needs {item.lead_time_days} days' notice; ordered today it is ready on {ready.isoformat()}.")
         else:
             reasons.append(f"Needs {item.lead_time_days} days' notice; ordered today it is ready only on "
                            f"{ready.isoformat()}, after {day.isoformat()}.")

@@ -115,7 +115,8 @@ def norm_vocab(values: list[str] | None, vocabulary: tuple[str, ...], what: str)
         if what == "diet tag" and v in ("gluten free", "dairy free", "nut free"):
             v = v.replace(" ", "-")
         if v not in vocabulary:
-            raise ArgumentProblem(f"Unknown {what} {raw!r}; use any of: {', '.join(vocabulary)}.{_closest(v, vocabulary)}")
+            raise ArgumentProblem(
+                f"Unknown {what} {raw!r}; use any of: {', '.join(vocabulary)}.{_closest(v, vocabulary)}")
         if v not in out:
             out.append(v)
     return out

@@ -20,31 +20,17 @@ the loop never crashes on a tool, and the model gets the chance to fix its call.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tutorial_helpers.domain import CATEGORIES
+from tutorial_helpers.catalog.ids import ITEM_ID, ids_in_text
 from tutorial_helpers.tools.format import to_text
 from tutorial_helpers.tools.registry import REGISTRY, TOOL_GROUPS, call_tool, openai_schema
 
 if TYPE_CHECKING:
     import pandas
-
-#: a catalog item id: category, optional city code, four digits ("cake-aus-0042", "gift-0193")
-ITEM_ID = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-(?:[a-z]{3}-)?\d{4}\b")
-
-
-def ids_in_text(text: str | None) -> list[str]:
-    """Catalog item ids mentioned in a text, in order of first mention, without repeats.
-
-    >>> ids_in_text("Take gift-0193 and cake-aus-0012 (not gift-0193 twice).")
-    ['gift-0193', 'cake-aus-0012']
-    """
-    return list(dict.fromkeys(ITEM_ID.findall(text or "")))
-
 
 @dataclass
 class ToolStep:
@@ -153,7 +139,8 @@ def _expand(names: Iterable[str] | None, registry: dict[str, Callable[..., Any]]
     for name in names:
         for tool in TOOL_GROUPS.get(name, (name,)) if name not in registry else (name,):
             if tool not in registry:
-                raise KeyError(f"Unknown tool {tool!r}; tools: {', '.join(registry)}; groups: {', '.join(TOOL_GROUPS)}.")
+                raise KeyError(
+                    f"Unknown tool {tool!r}; tools: {', '.join(registry)}; groups: {', '.join(TOOL_GROUPS)}.")
             if tool not in out:
                 out.append(tool)
     return out

@@ -162,7 +162,8 @@ def resolve_names(names: Iterable[str] | None = None) -> list[str]:
         expanded = TOOL_GROUPS.get(n, (n,))
         for tool in expanded:
             if tool not in REGISTRY:
-                raise KeyError(f"Unknown tool {tool!r}; tools: {', '.join(REGISTRY)}; groups: {', '.join(TOOL_GROUPS)}.")
+                raise KeyError(
+                    f"Unknown tool {tool!r}; tools: {', '.join(REGISTRY)}; groups: {', '.join(TOOL_GROUPS)}.")
             if tool not in out:
                 out.append(tool)
     return out
@@ -218,7 +219,8 @@ def call_tool(
             return None, (f"The arguments for {name} are not valid JSON ({exc.msg} at character {exc.pos}); "
                           'send one JSON object, e.g. {"item_id": "..."}.')
     if not isinstance(arguments, dict):
-        return None, f"The arguments for {name} must be a JSON object of named arguments, not {type(arguments).__name__}."
+        return None, (f"The arguments for {name} must be a JSON object of named arguments, "
+                      f"not {type(arguments).__name__}.")
     model = arguments_model(fn)
     # models (and strict-mode schemas) send null for an optional argument they leave out
     arguments = {k: v for k, v in arguments.items()

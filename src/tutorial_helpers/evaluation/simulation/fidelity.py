@@ -73,7 +73,8 @@ def fidelity(conversations: Iterable[Any], personas: dict[str, Persona]) -> dict
                 asked += 1
                 by_style[persona.style] += 1
                 got = turn_facts(t.text, persona)
-                ok = any(f in got for f in askable) or ("avoid_allergens" in askable and not persona.facts.avoid_allergens
+                ok = any(f in got for f in askable) or ("avoid_allergens" in askable
+                                                        and not persona.facts.avoid_allergens
                                                          and not persona.facts.dietary and "allerg" in t.text.lower())
                 answered += ok
                 by_style_ok[persona.style] += ok

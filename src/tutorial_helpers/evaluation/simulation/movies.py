@@ -57,7 +57,8 @@ class MovieData:
         if pos is None:
             return []
         dist, idx = self.index.kneighbors(self.matrix[pos], n_neighbors=min(k + 1, len(self.item_ids)))
-        return [(self.item_ids[i], 1.0 - d) for d, i in zip(dist[0], idx[0], strict=True) if self.item_ids[i] != movie_id]
+        return [(self.item_ids[i], 1.0 - d) for d, i in zip(dist[0], idx[0], strict=True)
+                if self.item_ids[i] != movie_id]
 
     def _pos(self) -> dict[int, int]:
         if not self.positions:
@@ -85,7 +86,8 @@ def load_movielens() -> MovieData:
     movies = df.drop_duplicates("movieId")
     titles = {int(r.movieId): str(r.title) for r in movies.itertuples()}
     years = {int(r.movieId): int(r.year) if r.year == r.year else 0 for r in movies.itertuples()}
-    genres = {int(r.movieId): [g for g in str(r.genres).split("|") if g and g != "(no genres listed)"] for r in movies.itertuples()}
+    genres = {int(r.movieId): [g for g in str(r.genres).split("|") if g and g != "(no genres listed)"]
+              for r in movies.itertuples()}
     ratings: dict[int, dict[int, float]] = {}
     for u, m, r in zip(df.userId.astype(int), df.movieId.astype(int), df.rating.astype(float), strict=True):
         ratings.setdefault(u, {})[m] = r
@@ -270,8 +272,10 @@ def item_knn_list(data: MovieData, user: MovieUser, k: int = K) -> list[int]:
 def _list_conversation(name: str, user: MovieUser, items: list[int], data: MovieData) -> Conversation:
     hit = user.target in items
     text = "Top picks: " + "; ".join(data.titles[m] for m in items)
-    c = Conversation(str(user.user_id), name, "history", success=user.target in items[:1], accepted=user.target in items[:1],
-                     turns=1, acts={"recommend": 1}, transcript=[{"role": "assistant", "content": text, "act": "recommend"}],
+    c = Conversation(str(user.user_id), name, "history", success=user.target in items[:1],
+                     accepted=user.target in items[:1],
+                     turns=1, acts={"recommend": 1},
+                     transcript=[{"role": "assistant", "content": text, "act": "recommend"}],
                      recommended_items=len(items), grounded_items=len(items))
     c.usage = {"llm_calls": 0, "tokens": 0, "cost_usd": 0.0, "hit_at_k": hit}
     return c
@@ -280,10 +284,12 @@ def _list_conversation(name: str, user: MovieUser, items: list[int], data: Movie
 def simulate_movies(users: int, recommenders: list[str] | tuple[str, ...] = MOVIE_RECOMMENDERS, *, seed: int = 0,
                     max_turns: int = 6, provider: Any = None,
                     progress: Callable[[str, int, int, Conversation], None] | None = None) -> list[MovieResult]:
-    """Simulated conversations on MovieLens users (ARCHITECTURE.md, "Conversation and user simulation", ``--domain movies``)."""
+    """Simulated conversations on MovieLens users (ARCHITECTURE.md, "Conversation and user simulation", ``--domain
+    movies``)."""
     unknown = [r for r in recommenders if r not in MOVIE_RECOMMENDERS]
     if unknown:
-        raise InputError(f"Unknown movie recommender {unknown[0]!r}; choose one of {', '.join(MOVIE_RECOMMENDERS)} or all.")
+        raise InputError(
+            f"Unknown movie recommender {unknown[0]!r}; choose one of {', '.join(MOVIE_RECOMMENDERS)} or all.")
     data = load_movielens()
     sample = sample_users(users, seed, data)
     out = []
@@ -330,7 +336,8 @@ def run_movie_conversation(user: MovieUser, data: MovieData, seed: int = 0, max_
 
 
 class MovieResult(SimulationResult):
-    """Simulation results on movies: adds ``recall_at_k`` (k=10 for list recommenders, the offered movies for the CRS)."""
+    """Simulation results on movies: adds ``recall_at_k`` (k=10 for list recommenders, the offered movies for the
+    CRS)."""
 
     def metrics(self) -> dict[str, Any]:
         m = super().metrics()

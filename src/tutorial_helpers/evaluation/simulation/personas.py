@@ -1,6 +1,7 @@
 """Personas for the user simulator: load the shipped ones, generate held-out ones.
 
-A persona (ARCHITECTURE.md, "Conversation and user simulation") is a simulated user: a style (``terse``, ``chatty``, ``vague``), an
+A persona (ARCHITECTURE.md, "Conversation and user simulation") is a simulated user: a style (``terse``, ``chatty``,
+``vague``), an
 opening line, hidden ``facts`` the recommender does not see, and ``wants`` (the categories an
 accepted plan must hold). The shipped file ``tutorial_helpers/data/personas.json`` was written by
 :func:`generate_personas` (``scripts/generate_personas.py``); evaluations should also use personas
@@ -28,20 +29,27 @@ from tutorial_helpers.domain import CITIES, InputError, Persona, PersonaFacts, f
 STYLES = ("terse", "chatty", "vague")
 #: (relation, pronoun, age range, interests that suit the age)
 RELATIONS: tuple[tuple[str, str, tuple[int, int], tuple[str, ...]], ...] = (
-    ("daughter", "she", (4, 12), ("dinosaurs", "painting", "drawing", "crafts", "lego", "animals", "dance", "swimming", "space", "reading")),
-    ("son", "he", (4, 12), ("dinosaurs", "space", "lego", "science", "soccer", "robotics", "video games", "cars", "animals", "basketball")),
-    ("daughter", "she", (13, 17), ("music", "fashion", "photography", "dance", "video games", "reading", "coding", "theater")),
-    ("son", "he", (13, 17), ("video games", "coding", "basketball", "soccer", "music", "robotics", "cycling", "board games")),
+    ("daughter", "she", (4, 12), ("dinosaurs", "painting", "drawing", "crafts", "lego", "animals", "dance", "swimming",
+                                  "space", "reading")),
+    ("son", "he", (4, 12), ("dinosaurs", "space", "lego", "science", "soccer", "robotics", "video games", "cars",
+                            "animals", "basketball")),
+    ("daughter", "she", (13, 17), ("music", "fashion", "photography", "dance", "video games", "reading", "coding",
+                                   "theater")),
+    ("son", "he", (13, 17), ("video games", "coding", "basketball", "soccer", "music", "robotics", "cycling",
+                             "board games")),
     ("wife", "she", (28, 60), ("yoga", "cooking", "gardening", "reading", "travel", "photography", "coffee", "music")),
-    ("husband", "he", (28, 60), ("hiking", "cycling", "cooking", "board games", "movies", "camping", "music", "coffee")),
+    ("husband", "he", (28, 60), ("hiking", "cycling", "cooking", "board games", "movies", "camping", "music",
+                                 "coffee")),
     ("friend", "she", (21, 45), ("yoga", "coffee", "travel", "fashion", "movies", "baking", "photography", "wine")),
     ("friend", "he", (21, 45), ("video games", "board games", "hiking", "camping", "music", "cars", "cycling", "wine")),
     ("mom", "she", (50, 75), ("gardening", "reading", "baking", "travel", "music", "cooking", "painting")),
     ("dad", "he", (50, 78), ("gardening", "hiking", "reading", "cars", "cooking", "photography", "music")),
     ("grandma", "she", (70, 90), ("gardening", "reading", "baking", "crafts", "music")),
 )
-NAMES = {"she": ("Maya", "Ava", "Sofia", "Lena", "Nora", "Iris", "Chloe", "Rosa", "Amara", "Jade", "Elena", "Priya", "Hana", "June"),
-         "he": ("Leo", "Sam", "Omar", "Theo", "Jonas", "Dan", "Felix", "Raj", "Marco", "Eli", "Kenji", "Hugo", "Ben", "Luis")}
+NAMES = {"she": ("Maya", "Ava", "Sofia", "Lena", "Nora", "Iris", "Chloe", "Rosa", "Amara", "Jade", "Elena", "Priya",
+                 "Hana", "June"),
+         "he": ("Leo", "Sam", "Omar", "Theo", "Jonas", "Dan", "Felix", "Raj", "Marco", "Eli", "Kenji", "Hugo", "Ben",
+                "Luis")}
 WANTS = (["gift"], ["gift"], ["gift", "cake"], ["gift", "cake", "venue"], ["gift", "cake", "venue"])
 ALLERGEN_SETS: tuple[tuple[list[str], list[str]], ...] = (
     ([], []), ([], []), ([], []), (["peanuts"], []), (["peanuts", "tree nuts"], []), (["eggs"], []), (["dairy"], []),
@@ -55,19 +63,22 @@ def default_personas_path() -> Any:
 
 
 def load_personas(path: str | Path | None = None, limit: int | None = None) -> list[Persona]:
-    """Read a persona file (a JSON list, ARCHITECTURE.md, "Conversation and user simulation"); the shipped one by default.
+    """Read a persona file (a JSON list, ARCHITECTURE.md, "Conversation and user simulation"); the shipped one by
+    default.
 
     Raises:
         InputError: the file is missing, is not JSON, or a persona is malformed (names which one).
     """
     try:
-        text = default_personas_path().read_text(encoding="utf-8") if path is None else Path(path).read_text(encoding="utf-8")
+        text = (default_personas_path().read_text(encoding="utf-8") if path is None
+                else Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"Cannot read the persona file {path}: {exc.strerror or exc}.") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"The persona file {path or 'personas.json'} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+        raise InputError(
+            f"The persona file {path or 'personas.json'} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
     if isinstance(data, dict):
         data = data.get("personas", [])
     if not isinstance(data, list):
@@ -99,7 +110,8 @@ def _budget_for(facts: PersonaFacts, wants: list[str], today: dt.date, rng: rand
 def _opening(rng: random.Random, style: str, relation: str, facts: PersonaFacts, wants: list[str], pron: str) -> str:
     who = f"my {relation}"
     if wants == ["gift"]:
-        what = rng.choice([f"a birthday gift for {who}", f"a present for {who}'s birthday", f"just a gift for {who}, nothing else"])
+        what = rng.choice([f"a birthday gift for {who}", f"a present for {who}'s birthday",
+                           f"just a gift for {who}, nothing else"])
         ask = rng.choice(["Can you help me find {w}?", "I'm looking for {w}.", "Hi! I need {w}."])
         line = ask.format(w=what)
         if "just" not in line:
@@ -149,7 +161,8 @@ def generate_personas(n: int, seed: int = 0, prefix: str = "p", today: dt.date |
         wants = list(rng.choice(WANTS))
         style = STYLES[len(out) % 3] if rng.random() < 0.8 else rng.choice(STYLES)
         p_today = base_today + dt.timedelta(days=rng.randint(0, 6))
-        facts: dict[str, Any] = {"recipient_name": rng.choice(NAMES[pron]), "recipient_age": age, "interests": interests}
+        facts: dict[str, Any] = {"recipient_name": rng.choice(NAMES[pron]), "recipient_age": age,
+                                 "interests": interests}
         if wants != ["gift"]:
             facts.update(city=rng.choice(CITIES), date=p_today + dt.timedelta(days=rng.randint(6, 24)),
                          avoid_allergens=allergens, dietary=diet)

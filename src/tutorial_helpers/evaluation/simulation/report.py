@@ -46,7 +46,8 @@ def write_simulation_report(results: list[dict[str, Any]], out_dir: str | Path) 
     """Write ``simulation.json`` (with transcripts) and ``simulation.png`` under ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "simulation.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    (out / "simulation.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str),
+                                         encoding="utf-8")
     metrics = [{k: v for k, v in r.items() if k != "conversations"} for r in results]
     plot_simulation(metrics, out / "simulation.png")
     return [out / "simulation.json", out / "simulation.png"]

@@ -1,4 +1,5 @@
-"""Conversations between a recommender and the user simulator, and the simulation JSON of ARCHITECTURE.md, "Conversation and user simulation".
+"""Conversations between a recommender and the user simulator, and the simulation JSON of ARCHITECTURE.md,
+"Conversation and user simulation".
 
 ``simulate(personas, ["macrs", "form-filler"])`` plays one conversation per persona and recommender
 and returns one :class:`SimulationResult` per recommender; ``result.to_json()`` is the simulation
@@ -109,7 +110,8 @@ def run_conversation(recommender: Any, persona: Persona, seed: int = 0, max_turn
         acts[turn.act] += 1
         entry: dict[str, Any] = {"role": "assistant", "content": turn.text, "act": turn.act}
         if turn.plan is not None:
-            entry["plan"] = [{"id": p.id, "name": p.name, "category": p.category, "subtotal": p.subtotal} for p in turn.plan.items]
+            entry["plan"] = [{"id": p.id, "name": p.name, "category": p.category, "subtotal": p.subtotal}
+                             for p in turn.plan.items]
             rec_items += len(turn.plan.items)
             grounded += sum(1 for p in turn.plan.items if catalog.get(p.id) is not None)
         transcript.append(entry)
@@ -126,7 +128,8 @@ def run_conversation(recommender: Any, persona: Persona, seed: int = 0, max_turn
     return Conversation(persona.persona_id, getattr(recommender, "name", "?"), persona.style,
                         success=accepted and plan is not None and not violations, accepted=accepted, turns=turns,
                         acts=dict(acts), transcript=transcript, plan=plan, violations=violations,
-                        recommended_items=rec_items, grounded_items=grounded, usage=recommender.usage(), sim_turns=sim.turns)
+                        recommended_items=rec_items, grounded_items=grounded, usage=recommender.usage(),
+                        sim_turns=sim.turns)
 
 
 def simulate(personas: Iterable[Persona], recommenders: Iterable[str], *, provider: Any = None, seed: int = 0,
@@ -174,7 +177,8 @@ def metrics_table(results: Iterable[SimulationResult]) -> Any:
         rows.append({"recommender": m["recommender"], "n": m["n"], "success_rate": m["success_rate"],
                      "mean_turns": m["mean_turns"], "mean_turns_success": m["mean_turns_success"],
                      "ask": m["acts"]["ask"], "chitchat": m["acts"]["chitchat"], "recommend": m["acts"]["recommend"],
-                     "mean_llm_calls": m["mean_llm_calls"], "mean_tokens": m["mean_tokens"], "mean_cost_usd": m["mean_cost_usd"],
+                     "mean_llm_calls": m["mean_llm_calls"], "mean_tokens": m["mean_tokens"],
+                     "mean_cost_usd": m["mean_cost_usd"],
                      "accepted_invalid": m["accepted_invalid"], "grounded_rate": m["grounded_rate"]})
     return pd.DataFrame(rows).set_index("recommender")
 

@@ -112,9 +112,11 @@ class UserSimulator:
         if loose and name == "guests" and f.guests:
             return self._pick(("Not too many people.", "A small crowd, I think.", "Some friends, not a huge party."))
         if loose and name == "budget" and f.budget:
-            return self._pick(("The usual budget, nothing crazy.", "Something reasonable.", "Not too expensive, please."))
+            return self._pick(("The usual budget, nothing crazy.", "Something reasonable.",
+                               "Not too expensive, please."))
         if loose and name == "date" and f.date:
-            return self._pick(("Sometime soon, in a couple of weeks.", "Not long from now.", "Later this month or early next."))
+            return self._pick(("Sometime soon, in a couple of weeks.", "Not long from now.",
+                               "Later this month or early next."))
         if name == "recipient_age" and f.recipient_age is not None:
             return self._pick((f"{she} is turning {f.recipient_age}.", f"{self._who()} will be {f.recipient_age}.",
                                f"{she}'ll be {f.recipient_age} years old."))
@@ -123,12 +125,15 @@ class UserSimulator:
         if name == "date" and f.date:
             d = f.date
             words = f"{d.strftime('%B')} {d.day}"
-            return self._pick((f"The party is on {words}.", f"On {d.strftime('%A')}, {words}.", f"It's on {d.isoformat()}."))
+            return self._pick((f"The party is on {words}.", f"On {d.strftime('%A')}, {words}.",
+                               f"It's on {d.isoformat()}."))
         if name == "guests" and f.guests:
-            return self._pick((f"We expect {f.guests} guests.", f"{f.guests} people are coming.", f"About {f.guests} guests."))
+            return self._pick((f"We expect {f.guests} guests.", f"{f.guests} people are coming.",
+                               f"About {f.guests} guests."))
         if name == "budget" and f.budget:
             b = f"${f.budget:,.0f}"
-            return self._pick((f"Our budget is {b}.", f"We can spend up to {b} in total.", f"No more than {b} overall."))
+            return self._pick((f"Our budget is {b}.", f"We can spend up to {b} in total.",
+                               f"No more than {b} overall."))
         if name == "interests" and f.interests:
             xs = " and ".join(f.interests)
             return self._pick((f"{she} loves {xs}.", f"{she}'s really into {xs}.", f"{she} is crazy about {xs}."))
@@ -139,12 +144,15 @@ class UserSimulator:
                 parts.append(self._pick((f"Someone is allergic to {a}, so no {a} please.", f"We have to avoid {a}.",
                                          f"No {a}: there's an allergy.")))
             if f.dietary:
-                parts.append(self._pick((f"It all has to be {' and '.join(f.dietary)}.", f"Everything must be {' and '.join(f.dietary)}.")))
+                parts.append(
+                    self._pick((f"It all has to be {' and '.join(f.dietary)}.",
+                                f"Everything must be {' and '.join(f.dietary)}.")))
             if not parts:
                 return self._pick(("No allergies.", "No allergies or special diets.", "Nobody has allergies."))
             return " ".join(parts)
         if name == "recipient_name" and f.recipient_name:
-            return self._pick((f"It's for {f.recipient_name}.", f"{f.recipient_name}, my {self.persona.relation or 'friend'}."))
+            return self._pick((f"It's for {f.recipient_name}.",
+                               f"{f.recipient_name}, my {self.persona.relation or 'friend'}."))
         return None
 
     def _volunteer(self, exclude: list[str]) -> tuple[str, str] | None:
@@ -215,7 +223,8 @@ class UserSimulator:
         checked = BirthdayPlan(feasible=True, request=plan.request, items=known)
         checked.recompute_total()
         constraints = Constraints.from_request(self.persona.request(), categories_required=self.persona.wants)
-        constraints.interests_any = set(f.interests) if any(p.category in ("gift", "activity") for p in known) else set()
+        constraints.interests_any = set(f.interests) if any(p.category in ("gift", "activity")
+                                                            for p in known) else set()
         found = run_checks(checked, constraints, catalog)
         out: list[tuple[str, str]] = []
         cats = {p.id: p.category for p in plan.items}
@@ -228,14 +237,18 @@ class UserSimulator:
                 nm = item_name(v)
                 reason = {
                     "allergens": (self._pick((f"{nm} won't work: we have to avoid {' and '.join(f.avoid_allergens)}.",
-                                              f"Someone is allergic to {' and '.join(f.avoid_allergens)}, so not {nm}."))
+                                              f"Someone is allergic to {' and '.join(f.avoid_allergens)}, "
+                                              f"so not {nm}."))
                                   if f.avoid_allergens else f"{nm} isn't {' and '.join(f.dietary)}, and we need that."),
                     "dietary": f"{nm} isn't {' and '.join(f.dietary)}, and we need that.",
-                    "age": self._pick((f"{nm} isn't right for a {f.recipient_age}-year-old.", f"{she}'s {f.recipient_age}, so {nm} doesn't fit.")),
-                    "city": self._pick((f"{nm} isn't in {f.city}; we're in {f.city}.", f"We need something in {f.city}, not elsewhere.")),
+                    "age": self._pick((f"{nm} isn't right for a {f.recipient_age}-year-old.",
+                                       f"{she}'s {f.recipient_age}, so {nm} doesn't fit.")),
+                    "city": self._pick((f"{nm} isn't in {f.city}; we're in {f.city}.",
+                                        f"We need something in {f.city}, not elsewhere.")),
                     "date": f"{nm} doesn't work for the party date ({f.date.isoformat() if f.date else 'our date'}).",
                     "capacity": f"{nm} is too small for {f.guests} people.",
-                    "interests": self._pick((f"{she}'s not really into that; {self.she} loves {' and '.join(f.interests)}.",
+                    "interests": self._pick((
+                        f"{she}'s not really into that; {self.she} loves {' and '.join(f.interests)}.",
                                              f"{she} would prefer something with {' or '.join(f.interests)}.")),
                 }[check]
                 out.append((check, reason))
@@ -246,7 +259,8 @@ class UserSimulator:
                 break
         short = [v for v in found.get("budget", []) if "covers" in v.detail]
         if short and f.guests:
-            out.append(("budget", self._pick((f"There will be {f.guests} of us; {item_name(short[0])} isn't enough for everyone.",
+            out.append(("budget",
+                        self._pick((f"There will be {f.guests} of us; {item_name(short[0])} isn't enough for everyone.",
                                               f"We're {f.guests} people, so {item_name(short[0])} is too little."))))
         total = sum(p.subtotal for p in plan.items)
         if f.budget is not None and total > f.budget + 0.011:
@@ -289,7 +303,8 @@ class LLMUserSimulator(UserSimulator):
     the ``USER_SIMULATOR`` prompt of :mod:`tutorial_helpers.prompts`.
     """
 
-    def __init__(self, persona: Persona, seed: int = 0, catalog: Any = None, provider: Any = None, meter: Any = None) -> None:
+    def __init__(self, persona: Persona, seed: int = 0, catalog: Any = None, provider: Any = None,
+                 meter: Any = None) -> None:
         super().__init__(persona, seed, catalog)
         from tutorial_helpers.llm import get_provider, openai_client
 
@@ -301,7 +316,8 @@ class LLMUserSimulator(UserSimulator):
     def _say(self, assistant_text: str, hint: str) -> str:
         from tutorial_helpers import prompts
 
-        goal = self.persona.facts.model_dump_json(exclude_none=True) + f"; wants: {', '.join(self.persona.wants)}; today: {self.persona.today}"
+        goal = (self.persona.facts.model_dump_json(exclude_none=True)
+                + f"; wants: {', '.join(self.persona.wants)}; today: {self.persona.today}")
         msgs = [{"role": "system", "content": prompts.USER_SIMULATOR.format(goal=goal) + "\n" + hint}]
         for h in self.history:  # from the simulator's side the assistant is the "user"
             msgs.append({"role": "assistant" if h["role"] == "user" else "user", "content": h["content"]})
@@ -316,7 +332,8 @@ class LLMUserSimulator(UserSimulator):
 
     def reply(self, assistant_text: str, plan: BirthdayPlan | None = None) -> SimTurn:
         turn = super().reply(assistant_text, plan)
-        hint = {"accept": "Say you accept the plan.", "reject": f"Reject it; your reason: {turn.reason or turn.text}"}.get(turn.kind, "")
+        hint = {"accept": "Say you accept the plan.",
+                "reject": f"Reject it; your reason: {turn.reason or turn.text}"}.get(turn.kind, "")
         turn.text = self._say(assistant_text, hint)
         self.history += [{"role": "assistant", "content": assistant_text}, {"role": "user", "content": turn.text}]
         return turn

@@ -26,6 +26,12 @@ one reads it through ``{key}`` placeholders in its instruction (the shared promp
 
 The front door (:func:`tutorial_helpers.planners.plan_text`) runs the shared guardrail at the end.
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+a ``SequentialAgent`` does not loop back, so the critic's findings go to a separate ``reviser`` agent
+(the same coordinator prompt, told the problems) instead of back to the coordinator; the checks that
+other teams run between steps are ADK callbacks.
+
 Example::
 
     from tutorial_helpers.planners import parse_text
@@ -399,14 +405,16 @@ class ADKTeam:
         problems = [v.detail for v in validate_plan(plan, self.request, self.catalog)]
         if problems and agent == "reviser":
             self.log("guardrail", "repaired", "; ".join(problems))
-            self.warnings.append("The plan still broke a constraint after revision; the reference optimiser rebuilt it.")
+            self.warnings.append(
+                "The plan still broke a constraint after revision; the reference optimiser rebuilt it.")
             note_fallback("reviser", "the plan still broke a constraint; the reference optimiser rebuilt it")
             plan = self.reference_plan()
             problems = [v.detail for v in validate_plan(plan, self.request, self.catalog)]
         self.plan = plan
         state["plan"] = plan_lines(plan)
         state["feedback"] = "\n".join(problems)
-        state["selection"] = Selection(choices=[Choice(category=p.category, item_id=p.id) for p in plan.items]).model_dump()
+        state["selection"] = Selection(choices=[Choice(category=p.category, item_id=p.id)
+                                                for p in plan.items]).model_dump()
         self.log(agent, "chose", ", ".join(f"{p.category}={p.id}" for p in plan.items) + f" (${plan.total_cost:,.2f})")
         if problems:
             self.log("guardrail", "found", "; ".join(problems))
@@ -511,7 +519,8 @@ class ADKTeam:
             after_agent_callback=self.merge_extracted, **on_error,
         )
         retriever = LlmAgent(
-            name="retriever", model=self.model("retriever"), instruction=prompts.with_today_slot(prompts.RETRIEVER + prompts.KNOWN_NOTE),
+            name="retriever", model=self.model("retriever"),
+            instruction=prompts.with_today_slot(prompts.RETRIEVER + prompts.KNOWN_NOTE),
             description="Finds grounded candidates with the catalog tools.", tools=self.retrieval_tools(),
             output_key="retrieval_notes", before_model_callback=self.cap_tool_rounds,
             after_tool_callback=self.keep_grounded, after_agent_callback=self.publish_candidates, **on_error,
@@ -519,7 +528,8 @@ class ADKTeam:
         specialists = [
             LlmAgent(
                 name=f"{c}_specialist", model=self.model(f"{c}_specialist"),
-                instruction=prompts.with_today_slot(prompts.SPECIALIST.replace("{category}", c).replace("{options}", "{" + c + "_options}")
+                instruction=prompts.with_today_slot(prompts.SPECIALIST.replace("{category}", c)
+                                                    .replace("{options}", "{" + c + "_options}")
                                                      + prompts.REQUEST_NOTE),
                 description=f"Picks the best {c}.", output_schema=Selection, output_key=f"{c}_choice",
                 before_model_callback=[self.skip_without_options, self.focus(prompts.AGENT_TASKS["specialist"])],
@@ -528,18 +538,21 @@ class ADKTeam:
             for c in SPECIALTIES
         ]
         coordinator = LlmAgent(
-            name="coordinator", model=self.model("coordinator"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.COORDINATOR_NOTE),
+            name="coordinator", model=self.model("coordinator"),
+            instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.COORDINATOR_NOTE),
             description="Chooses one item per category within the budget.", output_schema=Selection,
             output_key="selection", before_model_callback=self.focus(prompts.AGENT_TASKS["coordinator"]),
             after_agent_callback=self.enforce_plan, **structured,
         )
         critic = LlmAgent(
             name="critic", model=self.model("critic"), instruction=prompts.with_today_slot(prompts.CRITIC),
-            description="Reviews the plan.", output_key="verdict", before_model_callback=self.focus(prompts.AGENT_TASKS["critic"]),
+            description="Reviews the plan.", output_key="verdict",
+            before_model_callback=self.focus(prompts.AGENT_TASKS["critic"]),
             after_agent_callback=self.note_verdict, **from_state,
         )
         reviser = LlmAgent(
-            name="reviser", model=self.model("reviser"), instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.FEEDBACK_NOTE + prompts.REQUEST_NOTE),
+            name="reviser", model=self.model("reviser"),
+            instruction=prompts.with_today_slot(prompts.SELECTOR + prompts.FEEDBACK_NOTE + prompts.REQUEST_NOTE),
             description="Fixes the plan when a problem was found.", output_schema=Selection, output_key="selection",
             before_model_callback=[self.skip_if_approved, self.focus(prompts.AGENT_TASKS["reviser"])],
             after_agent_callback=self.enforce_plan, **structured,
@@ -547,7 +560,8 @@ class ADKTeam:
         explainer = LlmAgent(
             name="explainer", model=self.model("explainer"), instruction=prompts.with_today_slot(prompts.EXPLAINER),
             description="Explains the plan.", output_key="explanation",
-            before_model_callback=self.focus(prompts.AGENT_TASKS["explainer"]), after_agent_callback=self.note_explanation,
+            before_model_callback=self.focus(prompts.AGENT_TASKS["explainer"]),
+            after_agent_callback=self.note_explanation,
             **from_state,
         )
         with warnings.catch_warnings():  # ADK 2 marks these deprecated in favour of Workflow (see the notebook)

@@ -22,6 +22,12 @@ The deterministic guardrail has the last word (:func:`tutorial_helpers.planners.
 call fails (rate limit, server error, malformed output), the chat stops there and the plan is finished
 from what the transcript already holds, with a warning: nothing invalid is shown as valid.
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+one extra agent, the ``tool_executor`` (AG2 separates proposing a tool call from running it); the
+critic is not a group member but the coordinator's nested chat; who speaks next is a Python function
+(AG2's custom speaker selection), not a model.
+
 Example::
 
     from tutorial_helpers.frameworks import ag2_team
@@ -289,7 +295,8 @@ class AG2Team:
     def _explainer_prompt(self, agent: Any, messages: list[dict[str, Any]]) -> str:
         req = self.request()
         plan = self.assemble([])
-        return prompts.render(prompts.EXPLAINER, request=req.model_dump_json(exclude_defaults=True), plan=plan_lines(plan))
+        return prompts.render(prompts.EXPLAINER, request=req.model_dump_json(exclude_defaults=True),
+                              plan=plan_lines(plan))
 
     def _proposal(self, messages: list[dict[str, Any]]) -> BirthdayPlan | None:
         """The last plan the coordinator proposed in ``messages`` (its nested chat with the critic)."""
@@ -333,7 +340,8 @@ class AG2Team:
             llm_config=self._llm("extractor", response_format=ExtractedRequest), **quiet)
         retriever = ConversableAgent(
             "retriever", system_message=prompts.render(prompts.RETRIEVER, categories="", today=today),
-            llm_config=self._llm("retriever"), update_agent_state_before_reply=[UpdateSystemMessage(self._retriever_prompt)],
+            llm_config=self._llm("retriever"),
+            update_agent_state_before_reply=[UpdateSystemMessage(self._retriever_prompt)],
             **quiet)
         executor = ConversableAgent("tool_executor", llm_config=False, description="Runs the catalog tools.", **quiet)
         for name in RETRIEVAL_TOOLS:
@@ -407,7 +415,8 @@ class AG2Team:
             except (openai.OpenAIError, httpx.HTTPError, ValidationError, ValueError) as exc:
                 speaker = self.speaking
                 failures.append(_Failure(agent=speaker, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
-                what = "resumed the group chat" if attempt < self.resumes else "finished the plan from what the team had"
+                what = ("resumed the group chat" if attempt < self.resumes
+                        else "finished the plan from what the team had")
                 self.warnings.append(f"A model call of the {speaker} failed ({type(exc).__name__}); {what}.")
                 if attempt >= self.resumes:
                     note_fallback(str(speaker), f"failed ({type(exc).__name__}); {what}")

@@ -132,7 +132,8 @@ class BirthdayFlow(Flow[PlanState]):
         selection: Selection | None = None
         try:
             crew, inputs = build_crew(s, request, cats)
-            s.log("crew", "kickoff", f"{len(crew.agents)} agents, {len(crew.tasks)} tasks, {crew.process.value} process")
+            s.log("crew", "kickoff",
+                  f"{len(crew.agents)} agents, {len(crew.tasks)} tasks, {crew.process.value} process")
             result = crew.kickoff(inputs=inputs)
             selection = result.pydantic if isinstance(result.pydantic, Selection) else None
             if selection is None:
@@ -152,7 +153,8 @@ class BirthdayFlow(Flow[PlanState]):
     # -- 3. review: guardrail + critic, then route -------------------------------------------------
     @router(shortlist_and_choose, emit=["approved", "needs_revision"])
     def review(self) -> str:
-        """The guardrail checks the plan, the critic reviews it; problems -> "needs_revision" (once), else "approved"."""
+        """The guardrail checks the plan, the critic reviews it; problems -> "needs_revision" (once), else
+        "approved"."""
         s, request, plan = self.session, self.state.request, self.state.plan
         problems = [v.detail for v in validate_plan(plan, request, s.catalog)]
         agent = Agent(
@@ -214,7 +216,8 @@ class BirthdayFlow(Flow[PlanState]):
         agent = Agent(
             role="Explainer",
             goal="Tell the parent warmly and briefly why each chosen item fits",
-            backstory=prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True), plan=lines),
+            backstory=prompts.render(prompts.EXPLAINER, request=request.model_dump_json(exclude_defaults=True),
+                                     plan=lines),
             llm=s.llm("explainer"),
             verbose=False,
         )

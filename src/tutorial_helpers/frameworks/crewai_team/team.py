@@ -19,6 +19,13 @@ About 10 model calls per plan: 1 extractor, 2 per specialist (search, then answe
 1 critic, 1 explainer (+1 when the guardrail sends the plan back). Usage is captured per agent by the
 :class:`~tutorial_helpers.llm.UsageMeter` (each agent's ``crewai.LLM`` reports under its own name).
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+there is no separate retriever agent: in CrewAI an agent owns its tools, so each specialist is its own
+retriever (it searches its category with the shared tool, then answers); the coordinator sees their
+task outputs through ``context=[...]``; the critic's verdict is a Flow ``@router`` and the revision a
+listener that runs once.
+
 Example::
 
     from tutorial_helpers.frameworks import crewai_team
@@ -62,7 +69,8 @@ AGENT_GRAPH: dict[str, list[Any]] = {
     ],
 }
 
-__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "CrewAITeam", "PlanState", "Session", "assign_categories",
+__all__ = ["AGENT_GRAPH", "AGENT_TIERS", "SPECIALISTS", "BirthdayFlow", "CrewAITeam", "PlanState", "Session",
+           "assign_categories",
            "build_crew", "crewai_tool", "crewai_tools", "flow_graph", "plan", "run"]
 
 
@@ -103,7 +111,8 @@ class CrewAITeam:
             plan = flow.kickoff(inputs={"text": text})
         state = flow.state
         if not isinstance(plan, BirthdayPlan):  # the flow stopped early: keep what the state holds
-            plan = state.plan or BirthdayPlan(feasible=False, request=request, reasons=["The CrewAI flow produced no plan."])
+            plan = state.plan or BirthdayPlan(feasible=False, request=request,
+                                              reasons=["The CrewAI flow produced no plan."])
         usage = session.meter.summary()
         usage.wall_s = round(time.perf_counter() - t0, 4)
         plan = finish_plan(plan, state.request or request, self.catalog, framework=FRAMEWORK,
@@ -129,7 +138,8 @@ def flow_graph() -> dict[str, list[Any]]:
 
     structure = build_flow_structure(BirthdayFlow)
     edges = [(e["source"], e["target"], e.get("router_event") or "@listen") for e in structure["edges"]]
-    nodes = [f"{name} ({meta['type']})" if meta["type"] != "listen" else name for name, meta in structure["nodes"].items()]
+    nodes = [f"{name} ({meta['type']})" if meta["type"] != "listen" else name
+             for name, meta in structure["nodes"].items()]
     rename = {name: label for name, label in zip(structure["nodes"], nodes, strict=True)}
     return {"nodes": nodes, "edges": [(rename[a], rename[b], label) for a, b, label in edges]}
 

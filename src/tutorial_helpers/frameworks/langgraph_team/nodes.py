@@ -168,7 +168,9 @@ def retriever(state: PlannerState, runtime: Runtime[TeamContext]) -> dict[str, A
     new: list[AnyMessage] = []
     if not history:
         known = request.model_dump(mode="json", exclude_defaults=True)
-        new = [SystemMessage(prompts.render(prompts.RETRIEVER, categories=", ".join(state["categories"]), today=request.today)),
+        new = [
+            SystemMessage(prompts.render(prompts.RETRIEVER, categories=", ".join(state["categories"]),
+                                         today=request.today)),
                HumanMessage(f"{state['text']}\n\nKnown constraints: {json.dumps(known)}")]
     try:
         with ctx.meter.agent("retriever"):

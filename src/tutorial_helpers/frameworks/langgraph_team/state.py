@@ -99,7 +99,6 @@ class TeamContext:
         provider: the provider name, for the plan's labels.
         model: the large model's name, for the plan's labels.
         refine_rounds: how many times the critic may send the plan back to the coordinator.
-        max_tool_rounds: how many tool-calling turns the retriever may take.
         seed: passed to the models.
     """
 
@@ -110,7 +109,6 @@ class TeamContext:
     provider: str = "offline"
     model: str = ""
     refine_rounds: int = 1
-    max_tool_rounds: int = 3
     seed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -14,6 +14,12 @@ end, written the LangGraph way:
   approves or edits the plan (:func:`plan` approves automatically);
 * streaming: each turn runs with ``graph.stream(..., stream_mode="updates")``, which gives the trace.
 
+Where the idiom differs from the shared shape (extractor, retriever, gift / cake / venue specialists,
+coordinator, critic, explainer; ``MAX_TOOL_ROUNDS`` tool rounds; ``run(text, request) -> FrameworkRun``):
+a human-review step (``interrupt()``) before the explainer, approved automatically by :meth:`run`;
+and :meth:`LangGraphTeam.follow_up`, a second turn on the same thread through the checkpointer. The
+critic's verdict is a conditional edge back to the coordinator.
+
 Example::
 
     planner = LangGraphTeam()

@@ -23,6 +23,7 @@ from tutorial_helpers.domain import (
     PlanItem,
 )
 from tutorial_helpers.llm.offline.understanding import Context
+from tutorial_helpers.planning.candidates import candidate_pool, preference_score, required_categories, why_item
 
 DEFAULT_GUESTS = 10
 #: tag of an item built from a tool result that the catalog lacks (see ``understanding.tool_item``)
@@ -53,12 +54,7 @@ def needed_categories(ctx: Context) -> list[str]:
         named = _categories_listed(text)
         if 0 < len(named) < len(CATEGORIES):
             return named
-    try:
-        from tutorial_helpers.planning.reference import required_categories
-
-        return list(required_categories(ctx.request))
-    except ImportError:
-        return ["gift", "cake", "venue"] if ctx.request.city else ["gift"]
+    return list(required_categories(ctx.request))
 
 
 _CAT = r"(?:gift|cake|venue|activit(?:y|ies)|decoration|food|experience)s?"
@@ -127,12 +123,7 @@ def pool(ctx: Context, category: str, k: int = 20) -> list[CatalogItem]:
         return _order(found, ctx)[:k]
     if ctx.catalog is None:
         return []
-    try:
-        from tutorial_helpers.planning.reference import candidate_pool
-
-        items = candidate_pool(ctx.request, ctx.catalog, category, k=k + len(excluded))
-    except ImportError:
-        items = ctx.catalog.filter(category=category, city=ctx.request.city if category in LOCAL_CATEGORIES else None)
+    items = candidate_pool(ctx.request, ctx.catalog, category, k=k + len(excluded))
     items = [i for i in items if i.id not in excluded and not breaks(i, ctx.request)]
     return _order(items, ctx)[:k]
 
@@ -142,24 +133,14 @@ def _order(items: list[CatalogItem], ctx: Context) -> list[CatalogItem]:
         return sorted(items, key=lambda i: (i.price, i.id))
     if ctx.level == "small":
         return items  # first come, first chosen
-    try:
-        from tutorial_helpers.planning.reference import preference_score
-
-        return sorted(items, key=lambda i: (-preference_score(i, ctx.request), i.id))
-    except ImportError:
-        return sorted(items, key=lambda i: (-len(set(i.interests) & set(ctx.request.interests)), -i.rating, i.id))
+    return sorted(items, key=lambda i: (-preference_score(i, ctx.request), i.id))
 
 
 def why(item: CatalogItem, request: BirthdayRequest) -> str:
     """One sentence on why ``item`` fits (for an item only a tool knows, what the tool said)."""
     if TOOL_TAG in item.tags:
         return f"{item.name} was returned by the tool at {money(item.price)}."
-    try:
-        from tutorial_helpers.planning.reference import why_item
-
-        return why_item(item, request)
-    except ImportError:
-        return f"{item.name} fits the request and is rated {item.rating:.1f}."
+    return why_item(item, request)
 
 
 def select_plan(ctx: Context, categories: list[str] | None = None) -> list[PlanItem]:
@@ -168,20 +149,17 @@ def select_plan(ctx: Context, categories: list[str] | None = None) -> list[PlanI
     pools = {c: pool(ctx, c) for c in cats}
     n = guests(ctx.request)
     if ctx.level == "full" and ctx.catalog is not None:
-        try:
-            from tutorial_helpers.planning.reference import assemble_plan, required_categories
+        from tutorial_helpers.planning.reference import assemble_plan
 
-            # with a known request (its city), its required categories must fit and the other options
-            # are extras, dropped first when the budget does not stretch to them
-            have = [c for c in cats if pools[c]]
-            must = set(required_categories(ctx.request)) if ctx.request.city else set(have)
-            required = [c for c in have if c in must] or have
-            optional = [c for c in have if c not in required]
-            plan = assemble_plan(ctx.request, pools, ctx.catalog, required=required, optional=optional)
-            if plan.items:
-                return list(plan.items)
-        except ImportError:
-            pass
+        # with a known request (its city), its required categories must fit and the other options
+        # are extras, dropped first when the budget does not stretch to them
+        have = [c for c in cats if pools[c]]
+        must = set(required_categories(ctx.request)) if ctx.request.city else set(have)
+        required = [c for c in have if c in must] or have
+        optional = [c for c in have if c not in required]
+        plan = assemble_plan(ctx.request, pools, ctx.catalog, required=required, optional=optional)
+        if plan.items:
+            return list(plan.items)
         # nothing fits the budget together: cheapest acceptable item per category
         return [PlanItem.from_item(min(p, key=lambda i: PlanItem.from_item(i, n).subtotal), n,
                                    why=why(min(p, key=lambda i: PlanItem.from_item(i, n).subtotal), ctx.request))

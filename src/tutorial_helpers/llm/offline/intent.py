@@ -52,7 +52,8 @@ USER_SYNONYMS: dict[str, tuple[str, ...]] = {
 STOP = frozenset({
     "get", "set", "find", "make", "do", "run", "the", "a", "an", "for", "of", "to", "on", "in", "by", "and", "or",
     "with", "from", "at", "it", "is", "be", "this", "that", "tool", "function", "return", "returns", "given",
-    "use", "using", "call", "check", "verify", "fetch", "show", "lookup", "look", "search", "query", "retrieve", "list", "data", "info", "information", "value", "values", "object", "string", "number",
+    "use", "using", "call", "check", "verify", "fetch", "show", "lookup", "look", "search", "query", "retrieve", "list",
+    "data", "info", "information", "value", "values", "object", "string", "number",
     "integer", "optional", "required", "default", "one", "each", "all", "any", "new", "as", "its", "their", "your",
     "you", "we", "our", "my", "me", "i", "what", "which", "who", "will", "can", "should", "please", "help",
 })

@@ -80,7 +80,8 @@ MISREAD_KINDS: tuple[str, ...] = ("budget", "allergens", "dietary", "date", "gue
 ERROR_KINDS: tuple[str, ...] = (*(f"misread_{k}" for k in MISREAD_KINDS), "invent_item_id", "arithmetic_error",
                                 "bad_tool_args", "malformed_output", "refuse", "over_ask")
 REFUSAL = "I'm sorry, but I can't help with that request."
-#: roles that play the evaluation's side (ARCHITECTURE.md, "Conversation and user simulation"), never the model under test
+#: roles that play the evaluation's side (ARCHITECTURE.md, "Conversation and user simulation"),
+#: never the model under test
 EXEMPT_ROLES: frozenset[str] = frozenset({"user_simulator"})
 
 

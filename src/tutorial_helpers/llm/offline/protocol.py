@@ -132,7 +132,8 @@ class ChatRequest(BaseModel):
         if rf is not None:
             kind = rf.get("type")
             if kind not in ("text", "json_object", "json_schema"):
-                raise ProtocolError(f"Invalid value for 'response_format.type': {kind!r}.", param="response_format.type")
+                raise ProtocolError(f"Invalid value for 'response_format.type': {kind!r}.",
+                                    param="response_format.type")
             if kind == "json_schema" and not isinstance((rf.get("json_schema") or {}).get("schema", {}), dict):
                 raise ProtocolError("'response_format.json_schema.schema' must be an object.",
                                     param="response_format.json_schema.schema")

@@ -29,7 +29,8 @@ ROLES = ("router", "user_simulator", "critic", "explainer", "asker", "chitchat",
          "recommender", "extractor", "retriever", "assistant")
 #: (role, pattern, weight): identity-like phrases weigh most
 ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
-    ("router", r"\brout(?:er|ing|e)\b", 3), ("router", r"\bwhich (?:model|tier)\b", 3), ("router", r"\bsmall or large\b", 3),
+    ("router", r"\brout(?:er|ing|e)\b", 3), ("router", r"\bwhich (?:model|tier)\b", 3),
+    ("router", r"\bsmall or large\b", 3),
     ("router", r"\btier\b", 1), ("router", r"\bclassif(?:y|ier)\b", 1),
     ("user_simulator", r"\buser simulator\b|\bsimulat\w* (?:a |the )?(?:user|customer|parent)", 5),
     ("user_simulator", r"\bhidden goal\b|\byour goal\b", 3),
@@ -40,25 +41,31 @@ ROLE_PATTERNS: tuple[tuple[str, str, float], ...] = (
     ("selector", r"\bshort-?list\b", 1.5), ("selector", r"\bfits? best\b|\bbest (?:fit|match)\b", 1.5),
     ("asker", r"\b(?:one|a single) question\b|\bquestions? (?:per|a|each) (?:turn|message|reply)\b", 3),
     ("asker", r"\bfind out\b", 1), ("asker", r"\bstill (?:unknown|missing|open)\b", 1.5),
-    ("summarizer", r"\bkey (?:facts|points)\b|\bboil\w* (?:\w+ ){0,2}down\b|\bhand-?over note\b|\bdigest\b|\btl;?dr\b", 3),
+    ("summarizer",
+     r"\bkey (?:facts|points)\b|\bboil\w* (?:\w+ ){0,2}down\b|\bhand-?over note\b|\bdigest\b|\btl;?dr\b", 3),
     ("explainer", r"\bwhy\b[^.\n]{0,40}\b(?:chosen|picked|selected|fits?|suits?|these|this plan)\b", 2),
-    ("explainer", r"\bwhat makes\b[^.\n]{0,40}\b(?:good|great|right) (?:fit|choice|match)", 2), ("explainer", r"\bjustif\w*", 2),
+    ("explainer", r"\bwhat makes\b[^.\n]{0,40}\b(?:good|great|right) (?:fit|choice|match)", 2),
+    ("explainer", r"\bjustif\w*", 2),
     ("chitchat", r"\bwelcome\b", 1.5), ("chitchat", r"\bchat\b", 1.5),
     ("extractor", r"\binto (?:json|fields|structured)|\bjson fields\b|\bparse\b", 2),
     ("recommender", r"\bideas?\b|\bbrainstorm\w*", 2),
     ("critic", r"\bcritic\b|\breflect(?:or|ion)?\b", 4), ("critic", r"\breview\b|\bverif|\bvalidat|\baudit", 1.5),
     ("critic", r"\bapproved\b", 2), ("critic", r"\bcheck (?:the |this )?(?:proposed )?plan\b", 2),
-    ("critic", r"\b(?:quality|sanity|fact)[- ]?check\w*|\bquality (?:control|assurance)\b|\binspect(?:or|s)?\b|\bauditor\b", 3),
-    ("critic", r"\b(?:list|name|flag|report|point out)\b[^.\n]{0,30}\b(?:issues?|problems?|mistakes?|errors?|violations?)\b", 2),
+    ("critic",
+     r"\b(?:quality|sanity|fact)[- ]?check\w*|\bquality (?:control|assurance)\b|\binspect(?:or|s)?\b|\bauditor\b", 3),
+    ("critic",
+     r"\b(?:list|name|flag|report|point out)\b[^.\n]{0,30}\b(?:issues?|problems?|mistakes?|errors?|violations?)\b", 2),
     ("explainer", r"\bexplain(?:er|s)?\b", 2.5), ("explainer", r"\bwhy (?:each|every|the)\b", 1.5),
     ("asker", r"\basker\b", 5), ("asker", r"\bask\w*\b[^.]{0,40}\bquestion", 3), ("asker", r"\bclarif", 2),
     ("asker", r"\bmissing (?:detail|information|field)", 1.5),
     ("chitchat", r"\bchit[- ]?chat\b|\bsmall talk\b", 5), ("chitchat", r"\bwarm(?:ly)?\b", 1),
     ("chitchat", r"\bkeep the conversation going\b", 2),
     ("summarizer", r"\bsummar(?:y|ize|ise|izer|iser)\b|\brecap\b|\bcondense\b", 4),
-    ("selector", r"\bselector\b", 5), ("selector", r"\b(?:choose|pick|select)\b", 1.5), ("selector", r"\boptions?\b", 1),
+    ("selector", r"\bselector\b", 5), ("selector", r"\b(?:choose|pick|select)\b", 1.5),
+    ("selector", r"\boptions?\b", 1),
     ("selector", r"\bplanner\b", 1.5),
-    ("recommender", r"\brecommend(?:er|ation|ations)?\b", 2.5), ("recommender", r"\bsuggest", 2.5), ("recommender", r"\b(?:products?|items?) from (?:our|the) catalog", 1),
+    ("recommender", r"\brecommend(?:er|ation|ations)?\b", 2.5), ("recommender", r"\bsuggest", 2.5),
+    ("recommender", r"\b(?:products?|items?) from (?:our|the) catalog", 1),
     ("extractor", r"\bextract(?:or|ion)?\b", 3), ("extractor", r"\bstructured (?:request|data)\b", 1.5),
     ("retriever", r"\bretriev(?:al|er|e)\b", 3), ("retriever", r"\bsearch\b", 1),
 )
@@ -89,7 +96,8 @@ ROLE_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
 #: the cosine similarity a role description must reach, and its lead over the runner-up
 SIMILAR, MARGIN = 0.84, 0.02
 NEGATION = re.compile(r"(?:do not|don't|never|not|without|no)\s+(?:\w+\s+){0,2}$", re.I)
-IDENTITY = re.compile(r"\b(?:you are|you're|act as|acting as|your role is|role:)\s+(?:an?|the)?\s*([^.,:;\n]{2,60})", re.I)
+IDENTITY = re.compile(r"\b(?:you are|you're|act as|acting as|your role is|role:)\s+(?:an?|the)?\s*([^.,:;\n]{2,60})",
+                      re.I)
 
 
 def _score(text: str, weight_scale: float = 1.0) -> dict[str, float]:
@@ -240,9 +248,12 @@ def write_chitchat(ctx: Context) -> str:
 
 
 #: a system prompt that takes the catalog away ("from your own knowledge", "you have no catalog")
-NO_CATALOG = re.compile(r"\b(?:from (?:your|its) own (?:knowledge|memory)|(?:you )?have no (?:catalog|tools)|without (?:a |the )?catalog)\b", re.I)
-INVENTED = {"gift": ("{i} deluxe kit", 0.12), "cake": ("{i} celebration cake", 0.18), "venue": ("The {i} party loft", 0.45),
-            "decoration": ("{i} balloon set", 0.05), "activity": ("{i} workshop", 0.2), "food": ("{i} snack platter", 0.1),
+NO_CATALOG = re.compile(r"\b(?:from (?:your|its) own (?:knowledge|memory)|(?:you )?have no (?:catalog|tools)|without "
+                        r"(?:a |the )?catalog)\b", re.I)
+INVENTED = {"gift": ("{i} deluxe kit", 0.12), "cake": ("{i} celebration cake", 0.18),
+            "venue": ("The {i} party loft", 0.45),
+            "decoration": ("{i} balloon set", 0.05), "activity": ("{i} workshop", 0.2),
+            "food": ("{i} snack platter", 0.1),
             "experience": ("{i} day out", 0.3)}
 
 
@@ -282,9 +293,13 @@ def write_recommender(ctx: Context) -> str:
 
 
 DIALOGUE_ACTS = {"ask": ("ask",), "chitchat": ("chit", "chat", "small talk"), "recommend": ("recommend", "suggest")}
-FEEDBACK_LABELS = {"accept": ("accept",), "reject": ("reject",), "feedback": ("feedback", "comment"), "unclear": ("unclear", "other")}
-POSITIVE = re.compile(r"\b(?:perfect|love it|great|sounds good|works for us|let's (?:go|book)|we'll take|exactly|yes)\b", re.I)
-NEGATIVE = re.compile(r"\b(?:no|not|won't|isn't|doesn't|don't|too (?:expensive|small|big)|over|allergic|avoid|prefer|also need|need)\b", re.I)
+FEEDBACK_LABELS = {"accept": ("accept",), "reject": ("reject",), "feedback": ("feedback", "comment"),
+                   "unclear": ("unclear", "other")}
+POSITIVE = re.compile(
+    r"\b(?:perfect|love it|great|sounds good|works for us|let's (?:go|book)|we'll take|exactly|yes)\b", re.I)
+NEGATIVE = re.compile(
+    r"\b(?:no|not|won't|isn't|doesn't|don't|too (?:expensive|small|big)|over|allergic|avoid|prefer|also need|need)\b",
+    re.I)
 
 
 def _option(options: list[Any], words: tuple[str, ...]) -> Any:
@@ -307,8 +322,10 @@ def dialogue_act(ctx: Context, options: list[Any]) -> Any:
     turn = re.search(r"\bturn (\d+) (?:of|/) (\d+)", ctx.system_text, re.I)
     last_turn = bool(turn) and int(turn.group(1)) >= int(turn.group(2))
     listed = re.search(r"\bmissing\b[^:\n]*:\s*([^\n)]+)", ctx.system_text, re.I)  # the prompt's own list wins
-    named = [f for f, words in FIELD_WORDS.items() if listed and any(re.search(r"\b" + w, listed.group(1).lower()) for w in words)]
-    if listed and (named or re.search(r"\b(?:nothing|none)\b", listed.group(1), re.I)):  # a list, not "see the dialogue"
+    named = [f for f, words in FIELD_WORDS.items() if listed and any(re.search(r"\b" + w, listed.group(1).lower())
+                                                                     for w in words)]
+    # a list, not "see the dialogue"
+    if listed and (named or re.search(r"\b(?:nothing|none)\b", listed.group(1), re.I)):
         missing = named
         if missing == ["interests"]:  # chit-chat draws out what the person loves
             return _option(options, DIALOGUE_ACTS["chitchat"]) or _option(options, DIALOGUE_ACTS["ask"])
@@ -367,15 +384,12 @@ def critic_problems(ctx: Context) -> list[str]:
     problems: list[str] = []
     n = g.guests(request)
     items = [PlanItem.from_item(i, n) for i, _ in found]
-    try:
-        from tutorial_helpers.planning.guardrail import validate_plan
+    from tutorial_helpers.planning.guardrail import validate_plan
 
-        plan = BirthdayPlan(feasible=True, request=request, items=items)
-        plan.recompute_total()
-        catalog = getattr(ctx.catalog, "base", ctx.catalog)  # the catalog itself, not what tools claimed
-        problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, catalog)]
-    except ImportError:
-        pass
+    plan = BirthdayPlan(feasible=True, request=request, items=items)
+    plan.recompute_total()
+    catalog = getattr(ctx.catalog, "base", ctx.catalog)  # the catalog itself, not what tools claimed
+    problems = [f"{v.check}: {v.detail}" for v in validate_plan(plan, request, catalog)]
     if not problems:
         for it, _ in found:
             problems += [f"{it.category}: {it.name} ({it.id}) {b}." for b in g.breaks(it, request)]
@@ -481,7 +495,8 @@ def write_router(ctx: Context) -> str:
                 return o
     # options that are not tiers (e.g. agent names): the one whose words overlap the task most
     task = " ".join(ctx.task_texts or ctx.user_texts[-1:]).lower()
-    scored = sorted(opts, key=lambda o: (-sum(1 for w in re.split(r"[\W_]+", o.lower()) if w and w in task), opts.index(o)))
+    scored = sorted(opts, key=lambda o: (-sum(1 for w in re.split(r"[\W_]+", o.lower()) if w and w in task),
+                                         opts.index(o)))
     return scored[0] if level == "small" or len(scored) == 1 else scored[0]
 
 
@@ -500,12 +515,15 @@ def write_user_simulator(ctx: Context) -> str:
             return f"That is too expensive for us; we want to stay under {g.money(r.budget)}."
         return "That looks perfect, thank you! I'm satisfied with this plan."
     facts = {
-        "recipient_age": f"{r.recipient_name or 'They'} will be {r.recipient_age}." if r.recipient_age is not None else None,
+        "recipient_age": (f"{r.recipient_name or 'They'} will be {r.recipient_age}."
+                          if r.recipient_age is not None else None),
         "city": f"We're in {r.city}." if r.city else None,
-        "date": f"The party is on {r.date.strftime('%A, %B %d, %Y').replace(' 0', ' ')} ({r.date.isoformat()})." if r.date else None,
+        "date": (f"The party is on {r.date.strftime('%A, %B %d, %Y').replace(' 0', ' ')} ({r.date.isoformat()})."
+                 if r.date else None),
         "guests": f"We expect {r.guests} guests." if r.guests else None,
         "budget": f"Our budget is {g.money(r.budget)}." if r.budget else None,
-        "interests": f"{r.recipient_name or 'They'} love{'s' if r.recipient_name else ''} {' and '.join(r.interests)}." if r.interests else None,
+        "interests": (f"{r.recipient_name or 'They'} love{'s' if r.recipient_name else ''} {' and '.join(r.interests)}."
+                      if r.interests else None),
         "avoid_allergens": (f"Please avoid {', '.join(r.avoid_allergens)}." if r.avoid_allergens else
                             "No allergies.") + (f" We need {', '.join(r.dietary)} food." if r.dietary else ""),
         "recipient_name": f"It's for {r.recipient_name}." if r.recipient_name else None,

@@ -180,7 +180,8 @@ class SchemaFiller:
             target: Any = self.root
             for part in ref.lstrip("#/").split("/"):
                 if part:
-                    target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, dict) else {}
+                    target = (target.get(part.replace("~1", "/").replace("~0", "~"), {})
+                              if isinstance(target, dict) else {})
             merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
             schema, seen = merged, seen + 1
         return schema if isinstance(schema, dict) else {}
@@ -221,7 +222,8 @@ class SchemaFiller:
         if isinstance(typ, list):
             non_null = [t for t in typ if t != "null"]
             k = self.known(name)
-            if "null" in typ and (k is _MISSING or k is None or k == []) and not self._always_fill(name, [{"type": t} for t in non_null]):
+            if ("null" in typ and (k is _MISSING or k is None or k == [])
+                    and not self._always_fill(name, [{"type": t} for t in non_null])):
                 return None
             typ = non_null[0] if non_null else "null"
         if typ is None:

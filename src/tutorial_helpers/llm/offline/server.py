@@ -62,7 +62,8 @@ def _error(status: int, message: str, type_: str = "invalid_request_error", para
 def _model_card(name: str) -> dict[str, Any]:
     t = TIERS[name]
     return {"id": name, "object": "model", "created": CREATED, "owned_by": "tutorial-offline",
-            "description": f"{DESCRIPTION} Tier '{t.name}' (error profile: tutorial_helpers.llm.offline.profile): about {t.latency_base_s:g} s a call, "
+            "description": f"{DESCRIPTION} Tier '{t.name}' (error profile: tutorial_helpers.llm.offline.profile): "
+                           f"about {t.latency_base_s:g} s a call, "
                            f"${t.price_in_per_mtok:g}/${t.price_out_per_mtok:g} per 1M input/output tokens."}
 
 
@@ -189,7 +190,8 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
 
         if req.stream:
             include_usage = bool((req.stream_options or {}).get("include_usage"))
-            chunks = list(stream_chunks(cid, model_name, reply, prompt_tokens, completion_tokens, include_usage, created))
+            chunks = list(stream_chunks(cid, model_name, reply, prompt_tokens, completion_tokens, include_usage,
+                                        created))
             broken = fault == "malformed_json" and not structured
 
             async def events() -> AsyncIterator[str]:

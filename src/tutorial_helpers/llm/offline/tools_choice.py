@@ -127,8 +127,10 @@ def profile(tool: dict[str, Any]) -> ToolProfile:
     params = fn.get("parameters") or {}
     props = params.get("properties") or {}
     text = " ".join([fn.get("name", ""), fn.get("description", "") or ""] +
-                    [f"{k} {(v or {}).get('description', '') if isinstance(v, dict) else ''}" for k, v in props.items()])
-    return ToolProfile(fn.get("name", ""), fn.get("description", "") or "", params, _words(text), _words(fn.get("name", "")))
+                    [f"{k} {(v or {}).get('description', '') if isinstance(v, dict) else ''}"
+                     for k, v in props.items()])
+    return ToolProfile(fn.get("name", ""), fn.get("description", "") or "", params, _words(text),
+                       _words(fn.get("name", "")))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -268,11 +270,13 @@ def _slot_value(name: str, ctx: Context, category: str | None = None, item_ids: 
     r = ctx.request
     if n in ("query", "q", "text", "keywords", "search", "searchquery", "searchterms", "terms", "description", "prompt",
              "message", "input", "userinput", "usermessage", "request"):
-        if kind == "ask" or n in ("message", "input", "userinput", "usermessage", "request", "text") and category is None:
+        if (kind == "ask"
+                or n in ("message", "input", "userinput", "usermessage", "request", "text") and category is None):
             return ctx.last_user_text or " ".join(ctx.user_texts)
         words = list(r.interests[:2]) if category in (None, "gift", "activity", "experience", "decoration") else []
         if category in FOOD_CATEGORIES:
-            words = list(r.dietary) + (["nut-free"] if {"peanuts", "tree nuts"} & set(r.avoid_allergens) and "nut-free" not in r.dietary else [])
+            words = list(r.dietary) + (["nut-free"] if {"peanuts", "tree nuts"} & set(r.avoid_allergens)
+                                       and "nut-free" not in r.dietary else [])
         if category == "venue":
             words = ["party", "venue"] if not r.interests else [r.interests[0], "party"]
         return " ".join(words + [category or "birthday gift"]).strip()
@@ -284,7 +288,8 @@ def _slot_value(name: str, ctx: Context, category: str | None = None, item_ids: 
         share = budget_share(ctx, category)
         return share if share is not None else _MISSING
     if n in ("age", "recipientage", "childage", "ageyears"):
-        return r.recipient_age if r.recipient_age is not None and (category is None or category in AGED_CATEGORIES) else _MISSING
+        return (r.recipient_age if r.recipient_age is not None and (category is None or category in AGED_CATEGORIES)
+                else _MISSING)
     if n in ("mincapacity", "capacity", "minguests"):
         return r.guests if r.guests and (category in (None, "venue")) else _MISSING
     if n in ("guests", "guestcount", "numguests", "numberofguests", "headcount", "people", "partysize"):
@@ -417,8 +422,10 @@ def event_sentence(ctx: Context) -> str:
     """One sentence about the party from what is known (for a tool's free-text "message" parameter)."""
     r = ctx.request
     who = f"{r.recipient_name}'s" if r.recipient_name else "a"
-    age = f" {r.recipient_age}{'th' if r.recipient_age % 100 in (11, 12, 13) else {1: 'st', 2: 'nd', 3: 'rd'}.get(r.recipient_age % 10, 'th')}" \
-        if r.recipient_age is not None else ""
+    age = (f" {r.recipient_age}"
+           f"""{'th' if r.recipient_age % 100 in (11, 12, 13)
+                else {1: 'st', 2: 'nd', 3: 'rd'}.get(r.recipient_age % 10, 'th')}"""
+           if r.recipient_age is not None else "")
     when = f" on {r.date.strftime('%A, %B %d').replace(' 0', ' ')}" if r.date else ""
     where = f" in {r.city}" if r.city else ""
     return f"You're invited to {who}{age} birthday party{when}{where}!"
@@ -455,7 +462,8 @@ def _action_value(name: str, ctx: Context, many: bool) -> Any:
 
 
 def _is_array(schema: dict[str, Any], filler: SchemaFiller) -> bool:
-    types = [schema.get("type")] + [filler.resolve(b).get("type") for b in schema.get("anyOf", []) + schema.get("oneOf", [])]
+    types = [schema.get("type")] + [filler.resolve(b).get("type")
+                                    for b in schema.get("anyOf", []) + schema.get("oneOf", [])]
     return "array" in types or any(isinstance(t, list) and "array" in t for t in types)
 
 
@@ -655,7 +663,8 @@ def _choose_calls(ctx: Context, tools_json: list[dict[str, Any]], tool_choice: A
         if t.kind() is None and not t.schema_like():
             return [(t.name, json.dumps(fill_arguments(t, ctx, kind=None)))]
         return [(t.name, json.dumps(fill_schema(t.parameters, ctx, role)))]
-    if _tool_turns(ctx) < MAX_TOOL_TURNS and role not in ("router", "chitchat", "summarizer", "user_simulator", "critic", "explainer"):
+    if _tool_turns(ctx) < MAX_TOOL_TURNS and role not in ("router", "chitchat", "summarizer", "user_simulator",
+                                                          "critic", "explainer"):
         acts = plan_actions(ctx, tools, parallel)
         if acts:
             return [(n, json.dumps(a)) for n, a in acts]

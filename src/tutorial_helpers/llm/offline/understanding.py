@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from tutorial_helpers.catalog.ids import LOOSE_ID, has_id, known_ids_in_text
 from tutorial_helpers.domain import CATEGORIES, BirthdayRequest, CatalogItem
 from tutorial_helpers.llm.offline.protocol import ChatRequest
 
-ID_PATTERN = re.compile(r"\b(?:" + "|".join(CATEGORIES) + r")-[a-z0-9]+(?:-[a-z0-9]+)*\b", re.I)
 INJECTION = re.compile(
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)? ?(?:instructions|rules|constraints|prompts?)"
     r"|disregard (?:all |the |your )?(?:previous |prior )?(?:instructions|rules|constraints)"
@@ -243,27 +243,6 @@ def request_from_objects(objects: list[Any]) -> dict[str, Any]:
     return fields
 
 
-def _ids_in(text: str, catalog: Any) -> list[str]:
-    out: list[str] = []
-    for m in ID_PATTERN.finditer(text or ""):
-        raw = m.group(0).lower()
-        parts = raw.split("-")
-        for end in range(len(parts), 1, -1):  # "gift-0042-extra" -> "gift-0042"
-            cand = "-".join(parts[:end])
-            if catalog is not None and _exists(catalog, cand):
-                if cand not in out:
-                    out.append(cand)
-                break
-    return out
-
-
-def _exists(catalog: Any, item_id: str) -> bool:
-    try:
-        return catalog.get(item_id) is not None
-    except (KeyError, TypeError, AttributeError):
-        return False
-
-
 def _ids_in_data(data: Any, catalog: Any, extra: dict[str, CatalogItem] | None = None,
                  hint: str | None = None) -> list[str]:
     """Item ids in a parsed tool result, in order.
@@ -281,7 +260,7 @@ def _ids_in_data(data: Any, catalog: Any, extra: dict[str, CatalogItem] | None =
                 if not isinstance(v, (str, int)) or isinstance(v, bool) or str(v) in out:
                     continue
                 v = str(v)
-                if _exists(catalog, v):
+                if has_id(catalog, v):
                     out.append(v)
                 elif extra is not None:
                     item = extra.get(v) or tool_item(v, x, hint or _category_of_key(k))
@@ -366,16 +345,14 @@ def _call_category(name: str, args: dict[str, Any]) -> str | None:
 
 
 def _extract(texts: list[str], today: dt.date, level: str) -> Any:
-    try:
-        from tutorial_helpers.extraction import extract_conversation  # the shared extractor
-    except ImportError:
-        from tutorial_helpers.llm.offline.fallback_extract import extract_conversation
+    """The shared extractor's reading; a text it cannot read at all gives an empty reading, not an error."""
+    from tutorial_helpers.extraction import extract_conversation
+    from tutorial_helpers.extraction.extract import Extraction
+
     try:
         return extract_conversation(texts, today, level=level)
-    except (ValueError, TypeError, ValidationError):
-        from tutorial_helpers.llm.offline.fallback_extract import extract_conversation as fallback
-
-        return fallback(texts, today, level=level)  # type: ignore[arg-type]
+    except (ValueError, TypeError, ValidationError) as exc:
+        return Extraction(problems=[f"The text could not be read: {exc}"])
 
 
 def valid_fields(extraction: Any, today: dt.date) -> dict[str, Any]:
@@ -402,6 +379,10 @@ def valid_fields(extraction: Any, today: dt.date) -> dict[str, Any]:
 def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hint: str | None = None) -> Context:
     """Read a chat request into a :class:`Context`.
 
+    Four readings, one function each: the messages by role and today's date, the tool calls made and
+    their results (:func:`read_tool_exchanges`), the item ids by where they came from
+    (:func:`read_item_ids`) and the request (:func:`read_request_fields`).
+
     Args:
         req: the validated chat request.
         level: "small" or "full" understanding (the tier's level).
@@ -412,13 +393,34 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
     system_text = "\n".join(m.text() for m in req.messages if m.role in ("system", "developer"))
     user_texts = [m.text() for m in req.messages if m.role == "user"]
     assistant_texts = [m.text() for m in req.messages if m.role == "assistant" and m.text()]
-    all_texts = [system_text, *user_texts, *assistant_texts]
-    stated = find_today(all_texts + [m.text() for m in req.messages if m.role == "tool"])
+    stated = find_today([system_text, *user_texts, *assistant_texts] + [m.text() for m in req.messages
+                                                                        if m.role == "tool"])
     # nothing said what day it is: assume the machine's date, and say so in the reply's metadata
     today = stated if stated is not None else dt.date.today()
     tasks = task_sections(system_text)
+    calls_made, results = read_tool_exchanges(req)
+    ids = read_item_ids(results, system_text, user_texts, assistant_texts, catalog, role_hint)
+    catalog = ToolAwareCatalog(catalog, ids.tool_items) if ids.tool_items and catalog is not None else catalog
+    if role_hint == "user_simulator":
+        person_texts = tasks or [system_text]
+    else:
+        person_texts = [_strip_listings(_strip_injection(t), catalog) for t in user_texts] + tasks
+    extraction, request = read_request_fields([strip_today(t) for t in person_texts], system_text, user_texts,
+                                              today, level)
+    missing = [f for f in ("recipient_age", "city", "date", "guests", "budget") if getattr(request, f) is None]
+    return Context(
+        request=request, today=today, level=level, system_text=system_text, user_texts=user_texts,
+        last_user_text=user_texts[-1] if user_texts else "", assistant_texts=assistant_texts, tool_results=results,
+        calls_made=calls_made, candidate_ids=ids.candidates, mentioned_ids=ids.mentioned,
+        feedback=list(extraction.feedback), missing=missing, problems=list(extraction.problems),
+        unknown_city=extraction.unknown_city, injection_seen=ids.injection_seen, catalog=catalog,
+        task_texts=tasks, option_ids=ids.options, message_ids=ids.in_messages,
+        today_source="conversation" if stated is not None else "wall-clock",
+    )
 
-    # tool calls made and their results
+
+def read_tool_exchanges(req: ChatRequest) -> tuple[set[str], list[ToolResult]]:
+    """The tool calls the conversation made (as canonical keys) and the tool results it holds."""
     calls: dict[str, tuple[str, dict[str, Any]]] = {}
     calls_made: set[str] = set()
     for m in req.messages:
@@ -442,44 +444,56 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
             except (json.JSONDecodeError, TypeError):
                 data = None
             results.append(ToolResult(name, args, content, data, bool(INJECTION.search(content))))
+    return calls_made, results
 
-    # item ids: candidates come from tool results and option lists, never from injected text
-    candidate_ids: list[str] = []
-    mentioned: list[str] = []
-    injection_seen = False
-    tool_items: dict[str, CatalogItem] = {}
+
+@dataclass
+class ItemIds:
+    """The catalog ids a conversation holds, by where they came from."""
+
+    candidates: list[str] = field(default_factory=list)  # from tool results and option lists
+    mentioned: list[str] = field(default_factory=list)  # anywhere in the user's and assistant's words
+    options: list[str] = field(default_factory=list)  # handed over as options (system prompt, or task text)
+    in_messages: list[str] = field(default_factory=list)  # in the messages, injected sentences left out
+    tool_items: dict[str, CatalogItem] = field(default_factory=dict)  # a custom tool's own items
+    injection_seen: bool = False
+
+
+def _add(out: list[str], ids: list[str]) -> None:
+    out += [i for i in ids if i not in out]
+
+
+def read_item_ids(results: list[ToolResult], system_text: str, user_texts: list[str], assistant_texts: list[str],
+                  catalog: Any, role_hint: str | None) -> ItemIds:
+    """Item ids: candidates come from tool results and option lists, never from injected text."""
+    ids = ItemIds()
     for r in results:
-        if r.injected:
-            injection_seen = True
-        ids = _ids_in_data(r.data, catalog, tool_items, _call_category(r.name, r.arguments)) if r.data is not None else []
-        ids += [i for i in _ids_in(_strip_injection(r.content), catalog) if i not in ids]
-        candidate_ids += [i for i in ids if i not in candidate_ids]
-    sys_ids = _ids_in(_strip_injection(system_text), catalog)
-    candidate_ids += [i for i in sys_ids if i not in candidate_ids]
+        ids.injection_seen |= r.injected
+        found = (_ids_in_data(r.data, catalog, ids.tool_items, _call_category(r.name, r.arguments))
+                 if r.data is not None else [])
+        _add(found, known_ids_in_text(_strip_injection(r.content), catalog))
+        _add(ids.candidates, found)
+    sys_ids = known_ids_in_text(_strip_injection(system_text), catalog)
+    _add(ids.candidates, sys_ids)
     for text in user_texts + assistant_texts:
-        if INJECTION.search(text):
-            injection_seen = True
-        mentioned += [i for i in _ids_in(text, catalog) if i not in mentioned]
-    option_ids = list(sys_ids)
-    if role_hint == "selector" and not option_ids:
+        ids.injection_seen |= bool(INJECTION.search(text))
+        _add(ids.mentioned, known_ids_in_text(text, catalog))
+    ids.options = list(sys_ids)
+    if role_hint == "selector" and not ids.options:
         # a selector chooses among the options it is handed, wherever the orchestrator put them: some
         # frameworks pass earlier agents' shortlists in the task (user) message, not the system prompt
         for text in user_texts:
-            option_ids += [i for i in _ids_in(_strip_injection(text), catalog) if i not in option_ids]
-        candidate_ids += [i for i in option_ids if i not in candidate_ids]
+            _add(ids.options, known_ids_in_text(_strip_injection(text), catalog))
+        _add(ids.candidates, ids.options)
     # ids in the messages that the catalog has (a shortlist the user pasted, items offered before)
-    message_ids = []
     for text in user_texts + assistant_texts:
-        message_ids += [i for i in _ids_in(_strip_injection(text), catalog) if i not in message_ids]
-    if tool_items and catalog is not None:
-        catalog = ToolAwareCatalog(catalog, tool_items)
+        _add(ids.in_messages, known_ids_in_text(_strip_injection(text), catalog))
+    return ids
 
-    # the request: extractor over the person's words, plus request JSON embedded anywhere
-    if role_hint == "user_simulator":
-        person_texts = tasks or [system_text]
-    else:
-        person_texts = [_strip_listings(_strip_injection(t), catalog) for t in user_texts] + tasks
-    person_texts = [strip_today(t) for t in person_texts]
+
+def read_request_fields(person_texts: list[str], system_text: str, user_texts: list[str], today: dt.date,
+                        level: str) -> tuple[Any, BirthdayRequest]:
+    """The extractor over the person's words, plus request JSON embedded anywhere (which wins)."""
     extraction = _extract([t for t in person_texts if t and t.strip()], today, level)
     base = valid_fields(extraction, today)
     embedded = request_from_objects([o for t in [system_text, *user_texts] for o in embedded_objects(t)])
@@ -493,17 +507,7 @@ def read_conversation(req: ChatRequest, level: Literal["small", "full"], role_hi
             request = BirthdayRequest.model_validate({**base, "today": today}) if base else BirthdayRequest(today=today)
         except ValidationError:
             request = BirthdayRequest(today=today)
-    missing = [f for f in ("recipient_age", "city", "date", "guests", "budget") if getattr(request, f) is None]
-    last_user = user_texts[-1] if user_texts else ""
-    return Context(
-        request=request, today=today, level=level, system_text=system_text, user_texts=user_texts,
-        last_user_text=last_user, assistant_texts=assistant_texts, tool_results=results, calls_made=calls_made,
-        candidate_ids=candidate_ids, mentioned_ids=mentioned, feedback=list(getattr(extraction, "feedback", []) or []),
-        missing=missing, problems=list(getattr(extraction, "problems", []) or []),
-        unknown_city=getattr(extraction, "unknown_city", None), injection_seen=injection_seen, catalog=catalog,
-        task_texts=tasks, option_ids=option_ids, message_ids=message_ids,
-        today_source="conversation" if stated is not None else "wall-clock",
-    )
+    return extraction, request
 
 
 def _strip_injection(text: str) -> str:
@@ -520,9 +524,9 @@ def _strip_listings(text: str, catalog: Any) -> str:
     Item names ("Vegan Dinosaur Cake") are the catalog's words, not the person's: read as the
     request they would add interests or diets nobody asked for.
     """
-    if not text or not ID_PATTERN.search(text):
+    if not text or not LOOSE_ID.search(text):
         return text
-    return "\n".join(line for line in text.splitlines() if not _ids_in(line, catalog))
+    return "\n".join(line for line in text.splitlines() if not known_ids_in_text(line, catalog))
 
 
 def call_key(name: str, args: dict[str, Any]) -> str:

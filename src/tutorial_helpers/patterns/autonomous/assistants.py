@@ -34,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import prompts
 from tutorial_helpers.domain import INTERESTS, BirthdayPlan, BirthdayRequest, CatalogItem
 from tutorial_helpers.patterns.autonomous.household import (
     APPROVAL_LAG_DAYS,
@@ -60,9 +61,6 @@ PLANNER_POOL = 4
 #: days of slack the context-aware assistant keeps beyond the longest lead time
 SAFETY_MARGIN_DAYS = 2
 
-MESSAGE_PROMPT = """You are the explainer of a family's birthday assistant. Write a short message proposing
-this plan for approval and explain why each item suits the person. Nothing is booked or bought until they
-approve. Today is {today}."""
 
 
 @dataclass
@@ -151,7 +149,8 @@ class Assistant:
             return False
         if breaks_instruction(item, self.h.instructions):
             return False
-        if item.category == "venue" and is_outdoor(item) and (self.memory.no_outdoor or not outdoor_ok(self.h.city, person.party_date())):
+        if item.category == "venue" and is_outdoor(item) and (self.memory.no_outdoor
+                                                              or not outdoor_ok(self.h.city, person.party_date())):
             return False
         return ready_by(item, approve_on) <= person.party_date()
 
@@ -275,7 +274,8 @@ class ContextAware(Assistant):
         return max(0.0, min(self.h.per_event_budget[person.name] * self.memory.cap_factor[person.name], left - reserve))
 
     def _floor(self, person: Person) -> float:
-        """What a later celebration needs at least: the cheapest valid plan on the day (the planner's own estimate) + 25%."""
+        """What a later celebration needs at least: the cheapest valid plan on the day (the planner's own estimate) +
+        25%."""
         if person.name not in self._floors:
             from tutorial_helpers.planning.reference import cheapest_valid_cost
 
@@ -377,7 +377,8 @@ class YearResult:
             "events": n,
             "proposals": len(self.proposals),
             "on_time_rate": round(on_time / n, 3) if n else 0.0,
-            "approval_rate": round(sum(p.approved for p in self.proposals) / len(self.proposals), 3) if self.proposals else 0.0,
+            "approval_rate": (round(sum(p.approved for p in self.proposals) / len(self.proposals), 3)
+                              if self.proposals else 0.0),
             "celebrated_rate": round(done / n, 3) if n else 0.0,
             "interruptions_per_event": round(sum(p.unsolicited for p in self.proposals) / n, 3) if n else 0.0,
             "repeated_gifts": sum(p.repeated_gift for p in self.proposals),
@@ -407,10 +408,12 @@ def message_writer(provider: Any = None, tier: str = "small", seed: int = 0) -> 
         brief = "\n".join(f"- {p.category}: {p.id} {p.name} (${p.subtotal:,.2f})" for p in plan.items)
         r = plan.request
         user = (f"Birthday of {r.recipient_name}, turning {r.recipient_age}, on {r.date}, in {r.city}; loves "
-                f"{', '.join(r.interests)}; avoid {', '.join(sorted(r.effective_allergens())) or 'nothing'}.\nPlan:\n{brief}")
+                f"{', '.join(r.interests)}; avoid {', '.join(sorted(r.effective_allergens())) or 'nothing'}."
+                f"\nPlan:\n{brief}")
         with meter.agent(day.isoformat()):
             resp = client.chat.completions.create(model=model, seed=seed, messages=[
-                {"role": "system", "content": MESSAGE_PROMPT.format(today=day.isoformat())}, {"role": "user", "content": user}])
+                {"role": "system", "content": prompts.render(prompts.AUTONOMY_MESSAGE, today=day)},
+                {"role": "user", "content": user}])
         return resp.choices[0].message.content or ""
 
     return write, meter
@@ -481,10 +484,12 @@ def timeline_figure(results: list[YearResult], household_id: str) -> Any:
     for r in results:
         for prop in (x for x in r.proposals if x.household_id == household_id):
             y = people.index(prop.person) + offsets[r.assistant]
-            ax.scatter([prop.day], [y], marker="o" if prop.approved else "x", s=60, color=colors.get(r.assistant, "gray"),
+            ax.scatter([prop.day], [y], marker="o" if prop.approved else "x", s=60,
+                       color=colors.get(r.assistant, "gray"),
                        zorder=4)
     for r in results:
-        ax.scatter([], [], marker="o", color=colors.get(r.assistant, "gray"), label=f"{r.assistant} (o approved, x rejected)")
+        ax.scatter([], [], marker="o", color=colors.get(r.assistant, "gray"),
+                   label=f"{r.assistant} (o approved, x rejected)")
     ax.set_yticks(range(len(people)), [f"{p.name} ({p.age})" for p in h.people])
     ax.set_ylim(-0.7, len(people) - 0.3)
     ax.set_xlim(dt.date(results[0].proposals[0].day.year if results[0].proposals else 2027, 1, 1),

@@ -38,12 +38,18 @@ APPROVAL_LAG_DAYS = 1
 
 #: (typical high °F, rainy days) per month, January first: a deterministic seasonal table
 WEATHER: dict[str, tuple[tuple[int, int], ...]] = {
-    "Austin": ((62, 7), (66, 7), (73, 8), (80, 7), (87, 9), (93, 7), (96, 5), (97, 5), (91, 7), (82, 7), (71, 7), (63, 7)),
-    "Boston": ((36, 11), (39, 10), (46, 12), (57, 11), (67, 12), (77, 11), (82, 10), (80, 10), (73, 9), (62, 10), (51, 10), (41, 11)),
-    "Chicago": ((32, 11), (36, 9), (47, 11), (59, 12), (70, 11), (80, 10), (84, 10), (82, 9), (75, 8), (63, 10), (49, 10), (36, 11)),
-    "Denver": ((45, 4), (46, 6), (54, 8), (61, 9), (71, 10), (82, 8), (89, 9), (87, 9), (79, 6), (66, 5), (53, 4), (45, 4)),
-    "Seattle": ((48, 18), (51, 15), (55, 17), (59, 14), (65, 11), (70, 9), (76, 4), (77, 5), (70, 8), (60, 14), (51, 18), (46, 18)),
-    "San Francisco": ((58, 10), (61, 10), (63, 9), (65, 6), (67, 3), (70, 1), (71, 0), (72, 1), (74, 1), (70, 3), (64, 7), (58, 10)),
+    "Austin": ((62, 7), (66, 7), (73, 8), (80, 7), (87, 9), (93, 7),
+               (96, 5), (97, 5), (91, 7), (82, 7), (71, 7), (63, 7)),
+    "Boston": ((36, 11), (39, 10), (46, 12), (57, 11), (67, 12), (77, 11),
+               (82, 10), (80, 10), (73, 9), (62, 10), (51, 10), (41, 11)),
+    "Chicago": ((32, 11), (36, 9), (47, 11), (59, 12), (70, 11), (80, 10),
+                (84, 10), (82, 9), (75, 8), (63, 10), (49, 10), (36, 11)),
+    "Denver": ((45, 4), (46, 6), (54, 8), (61, 9), (71, 10), (82, 8),
+               (89, 9), (87, 9), (79, 6), (66, 5), (53, 4), (45, 4)),
+    "Seattle": ((48, 18), (51, 15), (55, 17), (59, 14), (65, 11), (70, 9),
+                (76, 4), (77, 5), (70, 8), (60, 14), (51, 18), (46, 18)),
+    "San Francisco": ((58, 10), (61, 10), (63, 9), (65, 6), (67, 3), (70, 1),
+                      (71, 0), (72, 1), (74, 1), (70, 3), (64, 7), (58, 10)),
 }
 
 
@@ -180,7 +186,8 @@ class Household:
 FIRST_NAMES = ("Maya", "Leo", "Ava", "Noah", "Zoe", "Eli", "Nora", "Sam", "Ivy", "Max", "Ruby", "Theo", "June", "Omar",
                "Lina", "Ezra", "Mila", "Hugo", "Iris", "Kai", "Rosa", "Finn", "Cleo", "Jude", "Ada", "Ravi", "Elsa",
                "Otis", "Lucia", "Milo")
-KID_INTERESTS = ("dinosaurs", "space", "painting", "drawing", "crafts", "lego", "science", "robotics", "reading", "music",
+KID_INTERESTS = ("dinosaurs", "space", "painting", "drawing", "crafts", "lego", "science", "robotics", "reading",
+                 "music",
                  "dance", "soccer", "basketball", "swimming", "animals", "cars", "board games", "video games")
 ADULT_INTERESTS = ("reading", "music", "cooking", "baking", "gardening", "photography", "hiking", "cycling", "yoga",
                    "travel", "coffee", "board games", "movies", "theater", "fashion", "camping")

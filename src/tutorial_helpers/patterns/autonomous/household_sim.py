@@ -97,7 +97,8 @@ def judge(plan: BirthdayPlan, household: Household, person: Person, proposed_on:
         return Verdict(False, "that's too early, ask me closer to the date", valid)
     if violations:
         v = violations[0]
-        return Verdict(False, _CHECK_WORDS.get(v.check, "that doesn't work: {d}").format(p=person.name, d=v.detail), False)
+        return Verdict(False, _CHECK_WORDS.get(v.check, "that doesn't work: {d}").format(p=person.name, d=v.detail),
+                       False)
     if late:
         return Verdict(False, f"{late[0].name} won't arrive in time", False)
     past = {g.item_id for g in person.past_gifts}
@@ -109,7 +110,8 @@ def judge(plan: BirthdayPlan, household: Household, person: Person, proposed_on:
             return Verdict(False, f"{them} already has that, we gave {item.name} before", valid)
         disliked = disliked_by(item, person.dislikes)
         if disliked and item.category in ("gift", "activity", "experience"):
-            what = (f"{disliked}es" if disliked.endswith("x") else f"{disliked}s") if disliked in GIFT_KINDS else disliked
+            what = ((f"{disliked}es" if disliked.endswith("x") else f"{disliked}s") if disliked in GIFT_KINDS
+                    else disliked)
             return Verdict(False, f"{them} doesn't like {what}", valid)
         rule = breaks_instruction(item, household.instructions)
         if rule:

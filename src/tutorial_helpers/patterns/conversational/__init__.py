@@ -34,6 +34,8 @@ from tutorial_helpers.patterns.conversational.recommenders import (
     plan_text,
 )
 
-__all__ = ["ABLATIONS", "ACTS", "MACRS", "RECOMMENDERS", "AssistantTurn", "ConversationalRecommender", "FeedbackVerdict",
-           "FormFiller", "PlannerDecision", "ProfileUpdate", "RecommendFirst", "SingleAgent", "Suggestions", "WorkingMemory",
+__all__ = ["ABLATIONS", "ACTS", "MACRS", "RECOMMENDERS", "AssistantTurn", "ConversationalRecommender",
+           "FeedbackVerdict",
+           "FormFiller", "PlannerDecision", "ProfileUpdate", "RecommendFirst", "SingleAgent", "Suggestions",
+           "WorkingMemory",
            "grounded_recommendation", "make_recommender", "missing_fields", "plan_text"]

@@ -32,14 +32,18 @@ def plan_card(plan: BirthdayPlan | None, accepted: bool = False) -> str:
     """The plan as an HTML card (empty text when there is no plan yet)."""
     if plan is None:
         return "<div id='plan-card'><em>No plan yet.</em></div>"
-    rows = "".join(f"<tr><td>{html.escape(p.category)}</td><td>{html.escape(p.name)}</td><td><code>{html.escape(p.id)}</code></td>"
+    rows = "".join(f"<tr><td>{html.escape(p.category)}</td><td>{html.escape(p.name)}</td>"
+                   f"<td><code>{html.escape(p.id)}</code></td>"
                    f"<td style='text-align:right'>${p.subtotal:,.2f}</td></tr>" for p in plan.items)
     title = "Accepted plan" if accepted else "Recommended plan"
     colour = "#2e7d32" if accepted else "#1565c0"
-    return (f"<div id='plan-card' data-accepted='{str(accepted).lower()}' style='border:2px solid {colour};border-radius:10px;padding:10px'>"
+    return (f"<div id='plan-card' data-accepted='{str(accepted).lower()}' "
+            f"style='border:2px solid {colour};border-radius:10px;padding:10px'>"
             f"<h3 style='color:{colour};margin:0 0 6px 0'>{title}</h3><table style='width:100%'>{rows}"
-            f"<tr><td colspan='3'><b>Total</b></td><td style='text-align:right'><b>${plan.total_cost:,.2f}</b></td></tr></table>"
-            f"<p style='font-size:0.85em'>Every item is from the catalog and passed the guardrail against what you said.</p></div>")
+            f"<tr><td colspan='3'><b>Total</b></td>"
+            f"<td style='text-align:right'><b>${plan.total_cost:,.2f}</b></td></tr></table>"
+            f"<p style='font-size:0.85em'>Every item is from the catalog and passed the guardrail "
+            f"against what you said.</p></div>")
 
 
 class ChatSession:
@@ -79,8 +83,10 @@ class ChatSession:
         planner = ""
         if details:
             planner = (f"**Planner chose:** `{self.rec.mem.act_history[-1] if self.rec.mem.act_history else '-'}`  \n"
-                       f"**Reasoning:** {details.get('reasoning') or '-'}  \n**Justification:** {details.get('justification') or '-'}"
-                       + (f"  \n**Feedback label:** {details['feedback_label']}" if details.get("feedback_label") else ""))
+                       f"**Reasoning:** {details.get('reasoning') or '-'}  \n"
+                       f"**Justification:** {details.get('justification') or '-'}"
+                       + (f"  \n**Feedback label:** {details['feedback_label']}"
+                          if details.get("feedback_label") else ""))
         prof = self.rec.mem.request().model_dump(mode="json", exclude_defaults=True)
         sugg = {k: v for k, v in vars(self.rec.mem.suggestions).items() if v}
         return {"candidates": "\n\n".join(lines) or "_(no turn yet)_", "planner": planner or "_(no turn yet)_",
@@ -103,7 +109,8 @@ def build_app(provider: Any = None, today: dt.date = DEFAULT_TODAY) -> Any:
         with gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(label="Conversation", elem_id="chat", height=520)
-                box = gr.Textbox(label="Your message", elem_id="msg", placeholder="Hi, I need help with my daughter's birthday...")
+                box = gr.Textbox(label="Your message", elem_id="msg",
+                                 placeholder="Hi, I need help with my daughter's birthday...")
                 send = gr.Button("Send", elem_id="send", variant="primary")
             with gr.Column(scale=2):
                 card = gr.HTML(plan_card(None), elem_id="plan")
@@ -149,7 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Talk to MACRS in a browser (127.0.0.1).")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=7860)
-    ap.add_argument("--today", type=dt.date.fromisoformat, default=DEFAULT_TODAY, help="the conversation's today (YYYY-MM-DD)")
+    ap.add_argument("--today", type=dt.date.fromisoformat, default=DEFAULT_TODAY,
+                    help="the conversation's today (YYYY-MM-DD)")
     ap.add_argument("--provider", default=None)
     args = ap.parse_args(argv)
     serve(args.host, args.port, args.today, args.provider)

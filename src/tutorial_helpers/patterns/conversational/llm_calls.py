@@ -61,7 +61,8 @@ class AgentLLM:
 
     async def chat(self, agent: str, messages: list[dict[str, Any]], **kw: Any) -> Any:
         """One chat completion for ``agent``."""
-        return await self.client(agent).chat.completions.create(model=self.model, messages=messages, seed=self.seed, **kw)
+        return await self.client(agent).chat.completions.create(model=self.model, messages=messages, seed=self.seed,
+                                                                **kw)
 
     async def text(self, agent: str, messages: list[dict[str, Any]]) -> str:
         """The text answer of ``agent``."""

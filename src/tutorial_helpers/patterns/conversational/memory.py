@@ -17,25 +17,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from tutorial_helpers.domain import ALLERGENS, CATEGORIES, DIET_TAGS, INTERESTS, BirthdayPlan, BirthdayRequest
+from tutorial_helpers.planning.pipeline import ExtractedRequest
 
 Act = Literal["ask", "chitchat", "recommend"]
 ACTS: tuple[str, ...] = ("ask", "chitchat", "recommend")
 
 
-class ProfileUpdate(BaseModel):
-    """What information-level reflection extracts from the conversation (a flat schema any model can fill)."""
+class ProfileUpdate(ExtractedRequest):  # type: ignore[misc, valid-type]
+    """What information-level reflection extracts from the conversation: the request-understanding
+    schema every team uses (:data:`tutorial_helpers.planning.pipeline.ExtractedRequest`), plus what
+    the user limited the plan to."""
 
-    recipient_name: str | None = None
-    recipient_age: int | None = None
-    interests: list[str] = Field(default_factory=list)
-    dislikes: list[str] = Field(default_factory=list)
-    avoid_allergens: list[str] = Field(default_factory=list)
-    dietary: list[str] = Field(default_factory=list)
-    city: str | None = None
-    date: str | None = Field(default=None, description="YYYY-MM-DD")
-    guests: int | None = None
-    budget: float | None = None
-    restricted_categories: list[str] = Field(default_factory=list, description="only when the user limited what to plan")
+    restricted_categories: list[str] = Field(default_factory=list,
+                                             description="only when the user limited what to plan")
 
 
 class PlannerDecision(BaseModel):
@@ -107,7 +101,8 @@ class WorkingMemory:
         return self.dialogue[-n:]
 
 
-def profile_from_update(update: ProfileUpdate, today: dt.date, previous: BirthdayRequest | None = None) -> BirthdayRequest:
+def profile_from_update(update: ProfileUpdate, today: dt.date,
+                        previous: BirthdayRequest | None = None) -> BirthdayRequest:
     """Validate a model's profile field by field: a bad value is dropped, never fatal.
 
     Safety restrictions only grow (an allergen once stated stays), other fields take the newest value.
@@ -146,7 +141,8 @@ def missing_fields(request: BirthdayRequest, asked_allergies: bool = True) -> li
     """
     cats = request.categories
     party = not cats or any(c in ("cake", "venue", "food", "activity") for c in cats)
-    order = ["recipient_age", "city", "date", "guests", "budget", "interests"] if party else ["recipient_age", "budget", "interests"]
+    order = (["recipient_age", "city", "date", "guests", "budget", "interests"] if party
+             else ["recipient_age", "budget", "interests"])
     if cats and "venue" not in cats and party:
         order.remove("guests")
     out = []

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tutorial_helpers import prompts
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import CATEGORIES, BirthdayPlan, BirthdayRequest, PlanItem
 from tutorial_helpers.patterns.conversational.llm_calls import AgentLLM, run_sync
 from tutorial_helpers.patterns.conversational.memory import (
@@ -93,8 +93,10 @@ async def grounded_recommendation(llm: AgentLLM, mem: WorkingMemory, request: Bi
 
     catalog = tools.get_catalog()
     cats = _categories(request)
-    system = prompts.MACRS_RECOMMEND.format(categories=", ".join(cats), profile=json.dumps(request.model_dump(mode="json", exclude_defaults=True)),
-                                            avoid=", ".join(mem.rejected_ids) or "none", suggestion=suggestion or "none",
+    system = prompts.MACRS_RECOMMEND.format(categories=", ".join(cats),
+                                            profile=json.dumps(request.model_dump(mode="json", exclude_defaults=True)),
+                                            avoid=", ".join(mem.rejected_ids) or "none",
+                                            suggestion=suggestion or "none",
                                             today=mem.today.isoformat())
     messages: list[dict[str, Any]] = [{"role": "system", "content": system}, *mem.window()]
     found: list[str] = []
@@ -164,7 +166,7 @@ class ConversationalRecommender:
 
     def start(self, today: Any, max_turns: int = 6) -> None:
         """Begin a new conversation on ``today`` (the persona's date, never the wall clock)."""
-        day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today))
+        day = clock.as_date(today)
         self.mem = WorkingMemory(today=day, max_turns=max_turns)
         self.llm.reset()
 
@@ -190,7 +192,8 @@ class ConversationalRecommender:
     # -- shared agents ----------------------------------------------------------------------------
     async def reflect_information(self) -> None:
         """Information-level reflection: the profile from the whole conversation (one structured call)."""
-        msgs = [{"role": "system", "content": prompts.INFO_REFLECTION.format(today=self.mem.today.isoformat())}, *self.mem.dialogue]
+        msgs = [{"role": "system", "content": prompts.INFO_REFLECTION.format(today=self.mem.today.isoformat())},
+                *self.mem.dialogue]
         try:
             upd = await self.llm.parse("info_reflection", msgs, ProfileUpdate)
         except ERRORS:
@@ -201,7 +204,8 @@ class ConversationalRecommender:
     async def ask(self, missing: list[str], suggestion: str = "") -> str:
         """The asking responder: one question about the most important missing detail."""
         words = ", ".join(FIELD_WORDS.get(f, f.replace("avoid_allergens", "allergies")) for f in missing) or "nothing"
-        system = prompts.MACRS_ASK.format(missing=words, profile=self.mem.profile_text(), suggestion=suggestion or "none",
+        system = prompts.MACRS_ASK.format(missing=words, profile=self.mem.profile_text(),
+                                          suggestion=suggestion or "none",
                                           today=self.mem.today.isoformat())
         try:
             return await self.llm.text("ask", [{"role": "system", "content": system}, *self.mem.window()])
@@ -229,7 +233,8 @@ class MACRS(ConversationalRecommender):
         grounded: recommend through the catalog tools and the guardrail (off: from the model's memory).
     """
 
-    def __init__(self, provider: Any = None, seed: int = 0, *, info_reflection: bool = True, strategy_reflection: bool = True,
+    def __init__(self, provider: Any = None, seed: int = 0, *, info_reflection: bool = True,
+                 strategy_reflection: bool = True,
                  classifier: bool = True, chitchat: bool = True, grounded: bool = True, name: str = "macrs",
                  llm: AgentLLM | None = None) -> None:
         super().__init__(provider, seed, llm)
@@ -239,7 +244,8 @@ class MACRS(ConversationalRecommender):
 
     async def _window_request(self) -> BirthdayRequest:
         """Without a profile: what the recent messages say (the responder reads only those)."""
-        msgs = [{"role": "system", "content": prompts.INFO_REFLECTION.format(today=self.mem.today.isoformat())}, *self.mem.window()]
+        msgs = [{"role": "system", "content": prompts.INFO_REFLECTION.format(today=self.mem.today.isoformat())},
+                *self.mem.window()]
         try:
             return profile_from_update(await self.llm.parse("recommend", msgs, ProfileUpdate), self.mem.today)
         except ERRORS:
@@ -250,21 +256,25 @@ class MACRS(ConversationalRecommender):
         request = self.mem.profile if self.info_reflection and self.mem.profile else await self._window_request()
         if not self.grounded:
             system = prompts.MACRS_RECOMMEND_UNGROUNDED.format(categories=", ".join(_categories(request)),
-                                                               profile=json.dumps(request.model_dump(mode="json", exclude_defaults=True)),
-                                                               suggestion=self.mem.suggestions.for_recommender or "none",
+                                                               profile=json.dumps(request.model_dump(
+                                                                   mode="json", exclude_defaults=True)),
+                                                               suggestion=(self.mem.suggestions.for_recommender
+                                                                           or "none"),
                                                                today=self.mem.today.isoformat())
             try:
                 text = await self.llm.text("recommend", [{"role": "system", "content": system}, *self.mem.window()])
             except ERRORS:
                 return "I have no idea yet.", None
             return text, parse_invented_items(text, request)
-        text, plan, _ = await grounded_recommendation(self.llm, self.mem, request, suggestion=self.mem.suggestions.for_recommender)
+        text, plan, _ = await grounded_recommendation(self.llm, self.mem, request,
+                                                      suggestion=self.mem.suggestions.for_recommender)
         return text, plan
 
     async def classify(self, user_text: str) -> str:
         """The feedback classifier's label for the reaction to our last recommendation."""
         rec = plan_text(self.mem.last_plan) if self.mem.last_plan else "(none)"
-        msgs = [{"role": "system", "content": prompts.FEEDBACK_CLASSIFIER.format(recommendation=rec, today=self.mem.today.isoformat())},
+        msgs = [{"role": "system", "content": prompts.FEEDBACK_CLASSIFIER.format(recommendation=rec,
+                                                                                 today=self.mem.today.isoformat())},
                 {"role": "user", "content": user_text}]
         try:
             return (await self.llm.parse("feedback_classifier", msgs, FeedbackVerdict)).label
@@ -277,8 +287,10 @@ class MACRS(ConversationalRecommender):
         if plan is None:
             return
         lines = "\n".join(f"- {p.category}: {p.id} {p.name} ${p.subtotal:,.2f}" for p in plan.items)
-        msgs = [{"role": "system", "content": prompts.STRATEGY_REFLECTION.format(plan=lines, profile=self.mem.profile_text(),
-                                                                            today=self.mem.today.isoformat())}, *self.mem.window(4)]
+        msgs = [{"role": "system", "content": prompts.STRATEGY_REFLECTION.format(plan=lines,
+                                                                                 profile=self.mem.profile_text(),
+                                                                                 today=self.mem.today.isoformat())},
+                *self.mem.window(4)]
         try:
             diagnosis = await self.llm.text("strategy_reflection", msgs)
         except ERRORS:
@@ -291,9 +303,11 @@ class MACRS(ConversationalRecommender):
         self.mem.reflections.append(diagnosis)
         reason = user_text.strip()
         self.mem.suggestions = Suggestions(
-            for_asker="The user rejected our plan (" + reason + "). Ask about what could explain it before recommending again.",
+            for_asker="The user rejected our plan (" + reason + "). Ask about what could explain it "
+                      "before recommending again.",
             for_chitchat="Acknowledge the rejection kindly and show you listened.",
-            for_recommender=("Do not offer " + ", ".join(bad) + " again. " if bad else "") + (diagnosis.replace("\n", " ")[:400] or reason),
+            for_recommender=(("Do not offer " + ", ".join(bad) + " again. " if bad else "")
+                             + (diagnosis.replace("\n", " ")[:400] or reason)),
             for_planner="The last recommendation was rejected: " + reason,
         )
 
@@ -309,20 +323,26 @@ class MACRS(ConversationalRecommender):
             await self.reflect_strategy(user_text)
         missing = mem.missing()
         s = mem.suggestions
-        jobs = [self.ask(missing, s.for_asker), self.chitchat(s.for_chitchat) if self.use_chitchat else _none(), self.recommend()]
+        jobs = [self.ask(missing, s.for_asker), self.chitchat(s.for_chitchat) if self.use_chitchat else _none(),
+                self.recommend()]
         ask_text, chit_text, (rec_text, plan) = await asyncio.gather(*jobs)
         mem.candidates = {"ask": ask_text, "chitchat": chit_text or "", "recommend": rec_text}
         options = ["ask", "recommend"] if not self.use_chitchat else ["ask", "chitchat", "recommend"]
         system = prompts.MACRS_PLANNER.format(
-            missing=(", ".join(FIELD_WORDS.get(f, f) for f in missing) or "nothing") if mem.profile is not None else "see the dialogue",
-            turn=mem.turn_count, max_turns=mem.max_turns, suggestion=s.for_planner or "none", profile=mem.profile_text(),
-            acts=", ".join(mem.act_history) or "none", ask=ask_text, chitchat=chit_text or "(not available)", recommend=rec_text,
+            missing=((", ".join(FIELD_WORDS.get(f, f) for f in missing) or "nothing") if mem.profile is not None
+                     else "see the dialogue"),
+            turn=mem.turn_count, max_turns=mem.max_turns, suggestion=s.for_planner or "none",
+            profile=mem.profile_text(),
+            acts=", ".join(mem.act_history) or "none", ask=ask_text, chitchat=chit_text or "(not available)",
+            recommend=rec_text,
             today=mem.today.isoformat())
         try:
-            decision = await self.llm.parse("planner", [{"role": "system", "content": system}, *mem.window(4)], PlannerDecision)
+            decision = await self.llm.parse("planner", [{"role": "system", "content": system}, *mem.window(4)],
+                                            PlannerDecision)
             act, reasoning, why = decision.decision, decision.reasoning, decision.justification
         except ERRORS:
-            act, reasoning, why = ("recommend" if plan is not None and not missing else "ask"), "planner failed", "fallback rule"
+            act, reasoning, why = (("recommend" if plan is not None and not missing else "ask"),
+                                   "planner failed", "fallback rule")
         if act not in options:
             act = "ask"
         if act == "recommend" and plan is None:  # never show a recommendation that is not grounded and checked
@@ -371,7 +391,8 @@ class SingleAgent(ConversationalRecommender):
             plan = guard(plan, request, catalog)
             if plan.feasible and not plan.violations and plan.items:
                 return AssistantTurn("recommend", plan_text(plan, request.recipient_name), plan, {"raw": text})
-            return AssistantTurn("ask", "I could not put together a plan that fits. What could we change?", None, {"raw": text})
+            return AssistantTurn("ask", "I could not put together a plan that fits. What could we change?",
+                                 None, {"raw": text})
         return AssistantTurn("ask" if "?" in text else "chitchat", text, None, {})
 
 
@@ -408,7 +429,8 @@ class RecommendFirst(ConversationalRecommender):
 #: name -> factory(provider, seed)
 RECOMMENDERS: dict[str, Any] = {
     "macrs": lambda p, s: MACRS(p, s),
-    "macrs-no-reflection": lambda p, s: MACRS(p, s, info_reflection=False, strategy_reflection=False, name="macrs-no-reflection"),
+    "macrs-no-reflection": lambda p, s: MACRS(p, s, info_reflection=False, strategy_reflection=False,
+                                              name="macrs-no-reflection"),
     "single-agent": lambda p, s: SingleAgent(p, s),
     "form-filler": lambda p, s: FormFiller(p, s),
     "recommend-first": lambda p, s: RecommendFirst(p, s),
@@ -416,7 +438,8 @@ RECOMMENDERS: dict[str, Any] = {
 #: the ablations of notebook 06 (one MACRS component off at a time) and the LLM-only contrast
 ABLATIONS: dict[str, Any] = {
     "macrs-no-info-reflection": lambda p, s: MACRS(p, s, info_reflection=False, name="macrs-no-info-reflection"),
-    "macrs-no-strategy-reflection": lambda p, s: MACRS(p, s, strategy_reflection=False, name="macrs-no-strategy-reflection"),
+    "macrs-no-strategy-reflection": lambda p, s: MACRS(p, s, strategy_reflection=False,
+                                                       name="macrs-no-strategy-reflection"),
     "macrs-no-classifier": lambda p, s: MACRS(p, s, classifier=False, name="macrs-no-classifier"),
     "macrs-no-chitchat": lambda p, s: MACRS(p, s, chitchat=False, name="macrs-no-chitchat"),
     "macrs-llm-only": lambda p, s: MACRS(p, s, grounded=False, name="macrs-llm-only"),
@@ -429,5 +452,6 @@ def make_recommender(name: str, provider: Any = None, seed: int = 0) -> Conversa
 
     factory = RECOMMENDERS.get(name) or ABLATIONS.get(name)
     if factory is None:
-        raise InputError(f"Unknown recommender {name!r}; choose one of {', '.join([*RECOMMENDERS, *ABLATIONS])} or all.")
+        raise InputError(
+            f"Unknown recommender {name!r}; choose one of {', '.join([*RECOMMENDERS, *ABLATIONS])} or all.")
     return factory(provider, seed)

@@ -65,7 +65,8 @@ _INTEREST_ALT = "|".join(sorted((re.escape(i) for i in INTERESTS), key=len, reve
 
 # --- claim patterns: each finds a span in a sentence and says what it asserts --------------------
 _FREE_OF = re.compile(
-    rf"\b(?:free (?:of|from)|contains? no|has no|nothing contains|no|without)\s+((?:(?:{_ALLERGEN_ALT})(?:\s*,\s*|\s+(?:and|or|nor)\s+|,\s*(?:and|or)\s+)?)+)",
+    r"\b(?:free (?:of|from)|contains? no|has no|nothing "
+    rf"contains|no|without)\s+((?:(?:{_ALLERGEN_ALT})(?:\s*,\s*|\s+(?:and|or|nor)\s+|,\s*(?:and|or)\s+)?)+)",
     re.I)
 _X_FREE = re.compile(r"\b(nut|peanut|tree[- ]nut|gluten|dairy|egg|soy|sesame|allergen)[- ]free\b", re.I)
 _DIET = re.compile(r"\b(vegan|vegetarian|halal)\b", re.I)
@@ -73,9 +74,11 @@ _PRICE = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)")
 _CAPACITY = re.compile(r"\b(?:seats?|seating|room for|holds?|fits?|for up to|up to)\s+(?:all\s+)?(\d{1,4})\b", re.I)
 _OPEN = re.compile(r"\bopen (?:on |every )?(" + "|".join(sorted(_DAY_NAMES, key=len, reverse=True)) + r")\b", re.I)
 _INTEREST = re.compile(
-    rf"\b(?:love|loves|loving|passion|fan|fans|into|enjoys?|interest in|interests? in|matches (?:her|his|their|the)?\s*)"
+    r"\b(?:love|loves|loving|passion|fan|fans|into|enjoys?|interest in|interests? in|matches "
+    r"(?:her|his|their|the)?\s*)"
     rf"\s*(?:of|for)?\s*((?:(?:{_INTEREST_ALT})(?:\s*,\s*|\s+(?:and|or)\s+)?)+)", re.I)
-_AGE = re.compile(r"\b(?:suits? (?:an? )?age|for (?:an? )?(?:age|ages)|ages?)\s+(\d{1,3})(?:\s*[-–to]+\s*(\d{1,3}))?\b", re.I)
+_AGE = re.compile(r"\b(?:suits? (?:an? )?age|for (?:an? )?(?:age|ages)|ages?)\s+(\d{1,3})(?:\s*[-–to]+\s*(\d{1,3}))?\b",
+                  re.I)
 _RATING = re.compile(r"\brated\s+(\d(?:\.\d)?)(?:\s+by\s+(\d[\d,]*)\s+people)?", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _CATEGORY_REF = re.compile(r"\b(?:the|this|that|our|a)\s+(" + "|".join(CATEGORIES) + r")s?\b", re.I)
@@ -267,7 +270,8 @@ def _item_claims(sentence: str, item: CatalogItem | None, ctx: _Context, plan_le
         bad = [(i, sorted(set(i.allergens) & allergens)) for i in pool if set(i.allergens) & allergens]
         if bad:
             i, a = bad[0]
-            add(m, "allergen", "contradicted", f"{i.name} contains {', '.join(a)} (catalog allergens: {', '.join(i.allergens)}).")
+            add(m, "allergen", "contradicted",
+                f"{i.name} contains {', '.join(a)} (catalog allergens: {', '.join(i.allergens)}).")
         else:
             names = ", ".join(i.name for i in pool) or "no item"
             add(m, "allergen", "supported", f"The catalog lists none of {', '.join(sorted(allergens))} for {names}.")
@@ -289,9 +293,11 @@ def _item_claims(sentence: str, item: CatalogItem | None, ctx: _Context, plan_le
     for m in _PRICE.finditer(sentence):
         value = _money(m.group(1))
         if any(abs(value - p) < 0.011 for p in ctx.prices(None if plan_level else item)):
-            add(m, "price", "supported", f"${value:,.2f} matches the catalog price, a subtotal, the total or the budget.")
+            add(m, "price", "supported",
+                f"${value:,.2f} matches the catalog price, a subtotal, the total or the budget.")
         elif item is not None and not plan_level:
-            add(m, "price", "contradicted", f"{item.name} costs ${item.price:,.2f} ({item.pricing}), not ${value:,.2f}.")
+            add(m, "price", "contradicted",
+                f"{item.name} costs ${item.price:,.2f} ({item.pricing}), not ${value:,.2f}.")
         else:
             add(m, "price", "unsupported", f"No price, subtotal, total or budget of the plan is ${value:,.2f}.")
     # capacity (venues)
@@ -313,7 +319,8 @@ def _item_claims(sentence: str, item: CatalogItem | None, ctx: _Context, plan_le
             continue
         closed = [i for i in pool if day not in (i.open_days or [])]
         if closed:
-            add(m, "opening", "contradicted", f"{closed[0].name} opens {', '.join(closed[0].open_days or [])}, not {day}.")
+            add(m, "opening", "contradicted",
+                f"{closed[0].name} opens {', '.join(closed[0].open_days or [])}, not {day}.")
         else:
             add(m, "opening", "supported", f"{pool[0].name} is open on {day}.")
     # interests: "matches her love of dinosaurs and painting"
@@ -322,7 +329,8 @@ def _item_claims(sentence: str, item: CatalogItem | None, ctx: _Context, plan_le
         pool = [i for i in targets if i.category not in FOOD_CATEGORIES and i.category != "venue"] or targets
         for interest in said:
             if interest not in req.interests:
-                add(m, "interest", "unsupported", f"The request never mentions {interest} (it says: {', '.join(req.interests) or 'no interests'}).")
+                add(m, "interest", "unsupported",
+                    f"The request never mentions {interest} (it says: {', '.join(req.interests) or 'no interests'}).")
             elif not any(interest in i.interests for i in pool):
                 add(m, "interest", "contradicted", f"{pool[0].name if pool else 'No item'} is not tagged {interest} "
                     f"(its interests: {', '.join(pool[0].interests) if pool else '-'}).")
@@ -341,8 +349,10 @@ def _item_claims(sentence: str, item: CatalogItem | None, ctx: _Context, plan_le
     for m in _RATING.finditer(sentence):
         if item is None:
             continue
-        ok = abs(float(m.group(1)) - item.rating) < 0.051 and (m.group(2) is None or int(m.group(2).replace(",", "")) == item.review_count)
-        add(m, "rating", "supported" if ok else "contradicted", f"{item.name} is rated {item.rating:.1f} by {item.review_count} people.")
+        ok = abs(float(m.group(1)) - item.rating) < 0.051 and (m.group(2) is None
+                                                               or int(m.group(2).replace(",", "")) == item.review_count)
+        add(m, "rating", "supported" if ok else "contradicted",
+            f"{item.name} is rated {item.rating:.1f} by {item.review_count} people.")
     return out
 
 

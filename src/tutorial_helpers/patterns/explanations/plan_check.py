@@ -62,9 +62,11 @@ def check_plan_explanation(plan: BirthdayPlan, catalog: Catalog | None = None) -
         total_claims += n
         total_supported += ok
         removed += cut
-    rewritten = out.explanation != plan.explanation or any(a.why != b.why for a, b in zip(out.items, plan.items, strict=True))
+    rewritten = out.explanation != plan.explanation or any(a.why != b.why
+                                                           for a, b in zip(out.items, plan.items, strict=True))
     if rewritten:
-        out.warnings = list(dict.fromkeys([*out.warnings, f"Explanation check: removed {len(removed)} unfaithful claim(s)."]))
+        out.warnings = list(
+            dict.fromkeys([*out.warnings, f"Explanation check: removed {len(removed)} unfaithful claim(s)."]))
     out.explanation_check = ExplanationCheck(claims=total_claims, supported=total_supported, removed=removed,
                                              rewritten=rewritten)
     return out

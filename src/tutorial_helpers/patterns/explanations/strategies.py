@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tutorial_helpers import clock, prompts
 from tutorial_helpers.domain import FOOD_CATEGORIES, INTERESTS, BirthdayPlan, BirthdayRequest, CatalogItem, Usage
 from tutorial_helpers.patterns.explanations.claims import (
     ClaimReport,
@@ -41,23 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from tutorial_helpers.catalog import Catalog
 
 STRATEGIES: tuple[str, ...] = ("template", "single_call", "carts")
-
-GENERATOR = """You are the explainer of a birthday planning assistant.
-Explain why each item of the plan suits the birthday person, one or two sentences per item. Mention what
-the user said they care about: {cares}. Only state facts the catalog gives about the items.
-Today is {today}."""
-
-FEEDBACK = """You are a reviewer of explanations. A checker verified each claim of the draft against the
-catalog. Turn its findings into short instructions for the writer: which claims to remove and which of
-the user's interests and constraints the draft does not mention yet.
-Findings:
-{findings}"""
-
-REFINER = """You are the explainer of a birthday planning assistant, rewriting a draft explanation.
-Keep only claims the catalog supports, mention what the user cares about ({cares}), and use at most
-{max_words} words. Reviewer notes:
-{notes}"""
-
 
 # ---------------------------------------------------------------------------------------------
 # What the user cares about, and how much of it an explanation covers
@@ -191,11 +175,13 @@ def template_explanation(plan: BirthdayPlan, catalog: Catalog, cares_about: list
     req = plan.request
     lines = []
     for it, line in zip(_items(plan, catalog), plan.items, strict=False):
-        s = f"{it.name} ({it.category}) costs ${line.subtotal:,.2f} and is rated {it.rating:.1f} by {it.review_count} people"
+        s = (f"{it.name} ({it.category}) costs ${line.subtotal:,.2f} and is rated {it.rating:.1f} "
+             f"by {it.review_count} people")
         if it.category == "venue" and it.capacity:
             s += f"; it seats {it.capacity}"
         lines.append(s + ".")
-    lines.append(f"The plan costs ${plan.total_cost:,.2f}" + (f" of a ${req.budget:,.2f} budget." if req.budget else "."))
+    lines.append(f"The plan costs ${plan.total_cost:,.2f}"
+                 + (f" of a ${req.budget:,.2f} budget." if req.budget else "."))
     return " ".join(lines)
 
 
@@ -245,11 +231,13 @@ def explain(
 
         raise InputError(f"Unknown explanation strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}.")
     items = _items(plan, catalog)
-    cares = [*plan.request.interests, *sorted(plan.request.effective_allergens()), *plan.request.dietary, *(cares_about or [])]
+    cares = [*plan.request.interests, *sorted(plan.request.effective_allergens()), *plan.request.dietary,
+             *(cares_about or [])]
     if strategy == "template":
         t0 = time.perf_counter()
         text = template_explanation(plan, catalog, cares_about)
-        return _finish(strategy, text, plan, catalog, cares_about, Usage(wall_s=round(time.perf_counter() - t0, 4)), ["template: filled"])
+        return _finish(strategy, text, plan, catalog, cares_about,
+                       Usage(wall_s=round(time.perf_counter() - t0, 4)), ["template: filled"])
 
     from tutorial_helpers.llm import UsageMeter, get_provider, openai_client
 
@@ -257,7 +245,7 @@ def explain(
     model = prov.model_for(tier)  # type: ignore[arg-type]
     meter = UsageMeter(f"explain:{strategy}")
     client = openai_client(prov, meter=meter)
-    today = plan.request.today.isoformat() if plan.request.today else "unknown"
+    today = plan.request.today or clock.today()
     steps: list[str] = []
 
     def chat(step: str, system: str, user: str) -> str:
@@ -270,7 +258,7 @@ def explain(
 
     care_text = ", ".join(cares) or "nothing in particular"
     user = f"{request_text}\n\n{_plan_brief(plan)}"
-    draft = chat("generator", GENERATOR.format(cares=care_text, today=today), user)
+    draft = chat("generator", prompts.render(prompts.EXPLANATION_GENERATOR, today=today, cares=care_text), user)
     draft = inject_hallucinations(draft, items, plan.request, hallucination_rate, seed)
     if strategy == "single_call":
         return _finish(strategy, draft, plan, catalog, cares_about, meter.summary(), steps)
@@ -285,9 +273,11 @@ def explain(
         if not report.unfaithful and not missing and not too_long:
             break
         findings = "\n".join([f"- remove {c.text!r}: {c.evidence}" for c in report.unfaithful] +
-                             [f"- mention {m}" for m in missing] + ([f"- cut to {max_words} words"] if too_long else []))
-        notes = chat("feedback", FEEDBACK.format(findings=findings), text)
-        rewrite = chat("refiner", REFINER.format(cares=care_text, max_words=max_words, notes=notes), user + "\n\nDraft:\n" + text)
+                             [f"- mention {m}" for m in missing]
+                             + ([f"- cut to {max_words} words"] if too_long else []))
+        notes = chat("feedback", prompts.render(prompts.EXPLANATION_FEEDBACK, today=today, findings=findings), text)
+        rewrite = chat("refiner", prompts.render(prompts.EXPLANATION_REFINER, today=today, cares=care_text,
+                                                  max_words=max_words, notes=notes), user + "\n\nDraft:\n" + text)
         rewrite = inject_hallucinations(rewrite, items, plan.request, hallucination_rate, seed + 1000 * (r + 1))
         text = _refine(rewrite, plan, catalog, cares_about, max_words)
     return _finish(strategy, text, plan, catalog, cares_about, meter.summary(), steps)
@@ -303,7 +293,8 @@ def _refine(text: str, plan: BirthdayPlan, catalog: Catalog, cares_about: list[s
         text = " ".join(s for s in split_sentences(text) if s not in bad)
     words = [w for ws in facets(plan.request, cares_about).values() for w in ws]
     sentences = split_sentences(text)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-sum(1 for w in words if w.lower() in sentences[i].lower()), i))
+    ranked = sorted(range(len(sentences)),
+                    key=lambda i: (-sum(1 for w in words if w.lower() in sentences[i].lower()), i))
     keep: list[int] = []
     n = 0
     for i in ranked:
