@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     ss.add_argument("--json", action="store_true", help="print the simulation JSON")
     ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
-    ss.add_argument("--catalog", default=None, help="birthday: a catalog JSON Lines file used instead of the shipped one")
+    ss.add_argument("--catalog", default=None,
+                    help="birthday: a catalog JSON Lines file used instead of the shipped one")
 
     sl = sub.add_parser("serve-llm", help="the offline stand-in model as an OpenAI-compatible HTTP server")
     sl.add_argument("--host", default="127.0.0.1")

@@ -144,12 +144,14 @@ def plan_many(requests: list[BirthdayRequest], catalog: Catalog, weight: float =
     return plans
 
 
-def exposure_report(plans: list[BirthdayPlan], catalog: Catalog, categories: Iterable[str] = ("gift", "cake", "venue")) -> dict[str, Any]:
+def exposure_report(plans: list[BirthdayPlan], catalog: Catalog,
+                    categories: Iterable[str] = ("gift", "cake", "venue")) -> dict[str, Any]:
     """Exposure and popularity figures of ``plans`` over the items of ``categories``.
 
     Returns:
         ``gini_items`` (recommendation counts over every item of those categories, zeros included),
-        ``gini_vendors`` (the same over vendors), ``gini_catalog_popularity`` (review counts of the same items), ``coverage`` (share of those
+        ``gini_vendors`` (the same over vendors), ``gini_catalog_popularity`` (review counts of the same
+        items), ``coverage`` (share of those
         items recommended at least once), ``vendors_shown``, ``top_vendor_share``, ``popularity_percentile``
         (mean review-count percentile of recommended items, 0.5 = typical), and shares by price band
         (``band_low``, ``band_mid``, ``band_high``) and by city (``by_city``).
@@ -157,7 +159,8 @@ def exposure_report(plans: list[BirthdayPlan], catalog: Catalog, categories: Ite
     cats = set(categories)
     pool = [i for i in catalog if i.category in cats]
     vend, band = vendors(catalog), price_bands(catalog)
-    counts: Counter[str] = Counter(i for p in plans for i in p.item_ids() if catalog.get(i) and catalog.get(i).category in cats)
+    counts: Counter[str] = Counter(
+        i for p in plans for i in p.item_ids() if catalog.get(i) and catalog.get(i).category in cats)
     ranked = sorted(pool, key=lambda i: (i.review_count, i.id))
     pct = {item.id: r / max(1, len(ranked) - 1) for r, item in enumerate(ranked)}
     shown = sum(counts.values()) or 1
@@ -198,6 +201,7 @@ def tradeoff(requests: list[BirthdayRequest], catalog: Catalog, weights: list[fl
         scores = [preference_score(catalog.get(i), p.request) for p in plans for i in p.item_ids() if catalog.get(i)]
         rows.append({"weight": w, "pass_rate": pass_rate(plans, catalog),
                      "mean_preference": round(sum(scores) / max(1, len(scores)), 4),
-                     **{k: rep[k] for k in ("gini_items", "gini_vendors", "coverage", "vendors_shown", "top_vendor_share",
+                     **{k: rep[k] for k in ("gini_items", "gini_vendors", "coverage", "vendors_shown",
+                                            "top_vendor_share",
                                             "popularity_percentile")}})
     return rows

@@ -63,7 +63,8 @@ def run_at_scale(scenarios: list[Scenario], scale: float, *, framework: str = "n
     if prov.is_offline:
         for model in DEFAULT_PROFILES:
             stack.enter_context(error_profile(model, DEFAULT_PROFILES[model].scaled(scale)))
-    row = {"scale": scale, "plans": 0, "model_errors": 0, "model_invented": 0, "fallbacks": 0, "caught_by_grounding": 0, "raw_invented_items": 0,
+    row = {"scale": scale, "plans": 0, "model_errors": 0, "model_invented": 0, "fallbacks": 0,
+           "caught_by_grounding": 0, "raw_invented_items": 0,
            "raw_violation_rate": 0.0, "guarded_invented_items": 0, "guarded_violation_rate": 0.0}
     raw_bad = guarded_bad = 0
     with stack:
@@ -74,7 +75,8 @@ def run_at_scale(scenarios: list[Scenario], scale: float, *, framework: str = "n
             raw = plan.raw
             if raw is not None:
                 row["raw_invented_items"] += sum(cat.get(i) is None for i in raw.item_ids)
-                row["caught_by_grounding"] += sum("not among the options" in f or "invented" in f for f in raw.fallbacks)
+                row["caught_by_grounding"] += sum("not among the options" in f or "invented" in f
+                                                  for f in raw.fallbacks)
                 row["fallbacks"] += len(raw.fallbacks)
                 raw_bad += any(not v.startswith("grounded") for v in raw.violations)
             row["guarded_invented_items"] += sum(cat.get(i) is None for i in plan.item_ids())

@@ -215,7 +215,8 @@ def believed_item(item: CatalogItem, text: str, *, delimited: bool = False) -> B
     if _WHOLE_CROWD.search(text) and item.category == "venue":
         capacity = max(capacity or 0, 1000)
     promoted = bool(_OBEY.search(text)) and not delimited
-    believed = item.model_copy(update={"allergens": sorted(allergens), "diet_tags": sorted(diets), "capacity": capacity})
+    believed = item.model_copy(
+        update={"allergens": sorted(allergens), "diet_tags": sorted(diets), "capacity": capacity})
     return Belief(believed, promoted)
 
 
@@ -247,7 +248,8 @@ def vulnerable_plan(request: BirthdayRequest, catalog: Catalog, *, defence: str 
         raise ValueError(f"unknown defence {defence!r}: use one of {', '.join(DEFENCES)}")
     guests = effective_guests(request)
     plan = BirthdayPlan(feasible=True, request=request)
-    query = " ".join([*request.interests, *(f"{a}-free" for a in request.avoid_allergens), *request.dietary, "birthday"])
+    query = " ".join([*request.interests, *(f"{a}-free" for a in request.avoid_allergens), *request.dietary,
+                      "birthday"])
     for category in required_categories(request):
         city = request.city if category in ("cake", "venue", "food", "activity") else None
         key = (catalog.fingerprint, query, category, city, k)
@@ -303,7 +305,8 @@ def attack_success(requests: list[BirthdayRequest], catalog: Catalog, poisoned: 
     return rows
 
 
-def retrieval_exposure(queries: list[tuple[str, dict[str, Any]]], catalog: Catalog, poisoned: Iterable[str], k: int = 10) -> float:
+def retrieval_exposure(queries: list[tuple[str, dict[str, Any]]], catalog: Catalog, poisoned: Iterable[str],
+                       k: int = 10) -> float:
     """The share of top-``k`` search hits that are poisoned items, over ``(query, filters)`` pairs."""
     poisoned = set(poisoned)
     total = hits_poisoned = 0

@@ -56,7 +56,8 @@ def redact_request(text: str) -> str:
 
     text = redact_pii(text)
     # a capitalised first + last name ("Maya Fernandez"), the way people name the birthday person
-    return re.sub(r"\b(?!(?:Plan|Birthday|Call|Reach|My|For)\b)[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?<!Oak Street)", "[name]", text)
+    name = r"\b(?!(?:Plan|Birthday|Call|Reach|My|For)\b)[A-Z][a-z]+ [A-Z][a-z]{2,}\b(?<!Oak Street)"
+    return re.sub(name, "[name]", text)
 
 
 @dataclass
@@ -182,7 +183,8 @@ def redaction_rate(requests: tuple[dict[str, Any], ...] = PII_REQUESTS) -> float
     return round(removed / max(1, total), 3)
 
 
-def deletion_check(path: str | Path, requests: tuple[dict[str, Any], ...] = PII_REQUESTS, user_id: str = "parent-1") -> dict[str, int]:
+def deletion_check(path: str | Path, requests: tuple[dict[str, Any], ...] = PII_REQUESTS,
+                   user_id: str = "parent-1") -> dict[str, int]:
     """Write a user's memories from ``requests`` into a SQLite file, delete the user, and look for what is left.
 
     Returns:

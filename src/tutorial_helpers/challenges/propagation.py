@@ -118,7 +118,8 @@ def run_chain(text: str, today: Any, catalog: Catalog, *, fault: str | None = No
     spent = 0.0
     for k, c in enumerate(categories):
         share = (budget - spent) / (len(categories) - k)
-        priced = [(x, PlanItem.from_item(catalog.get(x), guests).subtotal if catalog.get(x) else 0.0) for x in options.get(c, [])]
+        priced = [(x, PlanItem.from_item(catalog.get(x), guests).subtotal if catalog.get(x) else 0.0)
+                  for x in options.get(c, [])]
         fitting = [(x, cost) for x, cost in priced if cost <= share]
         pick = fitting[0] if fitting else min(priced, key=lambda t: t[1], default=None)
         if pick is not None:
@@ -148,7 +149,8 @@ def run_chain(text: str, today: Any, catalog: Catalog, *, fault: str | None = No
         plan.recompute_total()
     else:
         plan = plan_from_choices(request, choices, candidates if check else
-                                 {c: [catalog.get(i) for i in choices if catalog.get(i) is not None] for c in categories},
+                                 {c: [catalog.get(i) for i in choices if catalog.get(i) is not None]
+                                  for c in categories},
                                  catalog)
     if fault == "plan":
         plan.total_cost = round(plan.total_cost * 0.9, 2)

@@ -31,7 +31,8 @@ def _options(request_text: str, category: str, today: Any) -> tuple[str, dict[st
 
     req, _ = parse_text(request_text, today)
     items = candidate_pool(req, None, category, k=4)
-    return "\n".join(f"- {i.id} {i.name} ${i.price:,.2f}" for i in items), req.model_dump(mode="json", exclude_defaults=True)
+    lines = "\n".join(f"- {i.id} {i.name} ${i.price:,.2f}" for i in items)
+    return lines, req.model_dump(mode="json", exclude_defaults=True)
 
 
 def run_topology(topology: str, n_agents: int, request_text: str, today: Any, *, provider: str | None = None,
@@ -57,7 +58,8 @@ def run_topology(topology: str, n_agents: int, request_text: str, today: Any, *,
            "completion_tokens": 0, "wall_s": 0.0}
 
     def call(system: str, messages: list[dict[str, str]]) -> str:
-        r = client.chat.completions.create(model=model, seed=seed, messages=[{"role": "system", "content": system}, *messages])
+        r = client.chat.completions.create(model=model, seed=seed,
+                                           messages=[{"role": "system", "content": system}, *messages])
         row["calls"] += 1
         if r.usage is not None:
             row["prompt_tokens"] += r.usage.prompt_tokens or 0
