@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--today", type=_date, default=None, help="reference date for relative dates (YYYY-MM-DD)")
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--json", action="store_true", help="print the plan JSON")
+    sp.add_argument("--catalog", default=None, help="a catalog JSON Lines file used instead of the shipped one")
 
     se = sub.add_parser("evaluate", help="run every scenario and check every plan")
     se.add_argument("--scenarios", default=None, help="JSON Lines scenario file (default: the shipped examples)")
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=None, help="only the first N scenarios")
     se.add_argument("--json", action="store_true", help="print the metrics JSON")
     se.add_argument("--out", default=None, help="write a report (metrics.json + PNG charts) into this folder")
+    se.add_argument("--catalog", default=None, help="a catalog JSON Lines file used instead of the shipped one")
 
     sd = sub.add_parser("demo", help="the instructor demo: MACRS talks with a simulated user, then the plan")
     sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help=argparse.SUPPRESS)  # kept, unused
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     ss.add_argument("--json", action="store_true", help="print the simulation JSON")
     ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
+    ss.add_argument("--catalog", default=None,
+                    help="birthday: a catalog JSON Lines file used instead of the shipped one")
 
     sl = sub.add_parser("serve-llm", help="the offline stand-in model as an OpenAI-compatible HTTP server")
     sl.add_argument("--host", default="127.0.0.1")
@@ -100,11 +104,21 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
+def _catalog_arg(args: argparse.Namespace) -> Any:
+    """The catalog named by ``--catalog`` (bad file -> ``InputError``, exit 2), else ``None`` (the shipped one)."""
+    if not getattr(args, "catalog", None):
+        return None
+    from tutorial_helpers.catalog.store import read_catalog_file
+
+    return read_catalog_file(args.catalog)
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     from tutorial_helpers.display import plan_summary
     from tutorial_helpers.planners import plan_text
 
-    plan = plan_text(args.text, args.framework, today=args.today, provider=args.provider, seed=args.seed)
+    plan = plan_text(args.text, args.framework, today=args.today, provider=args.provider, seed=args.seed,
+                     catalog=_catalog_arg(args))
     if args.json:
         _print_json(plan.to_json_dict())
     else:
@@ -117,6 +131,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from tutorial_helpers.evaluation.report import write_report
 
     scenarios = load_scenarios(args.scenarios, limit=args.limit)
+    catalog = _catalog_arg(args)
     frameworks = list(FRAMEWORK_CHOICES) if args.framework == "all" else [args.framework]
     metrics, rows = [], []
     for fw in frameworks:
@@ -125,7 +140,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 mark = "pass" if res.passed else "FAIL"
                 sys.stderr.write(f"[{fw}] {done}/{total} {res.id}: {mark}\n")
 
-        result = evaluate(fw, scenarios, provider=args.provider, seed=args.seed, progress=progress)
+        result = evaluate(fw, scenarios, provider=args.provider, seed=args.seed, progress=progress, catalog=catalog)
         metrics.append(result.metrics())
         rows += [{"framework": fw, "id": r.id, "passed": r.passed, "raw_passed": r.raw_passed, "fallback": r.fallback,
                   "repaired": r.repaired, "checks": r.checks, "raw_checks": r.raw_checks, "error": r.error}
@@ -193,9 +208,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         names = list(RECOMMENDERS) if args.recommender == "all" else [args.recommender]
         for n in names:
             make_recommender(n)  # unknown names are bad input, before any conversation runs
+        import contextlib
+
+        from tutorial_helpers.tools.state import use_catalog
+
+        catalog = _catalog_arg(args)
         bar = _progress_bar(len(personas) * len(names), True)
-        results = simulate(personas, names, provider=args.provider, seed=args.seed, max_turns=args.max_turns,
-                           simulator=args.simulator, progress=lambda *a: bar.update(1))
+        with use_catalog(catalog) if catalog is not None else contextlib.nullcontext():
+            results = simulate(personas, names, provider=args.provider, seed=args.seed, max_turns=args.max_turns,
+                               simulator=args.simulator, progress=lambda *a: bar.update(1))
         bar.close()
     payload = [r.to_json() for r in results]
     if args.out:

@@ -16,6 +16,7 @@ evaluation can report the agents' own figure beside the guarded one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib
 import time
@@ -52,8 +53,9 @@ def reference_planner(text: str, request: BirthdayRequest, *, provider: str | No
                       seed: int = 0) -> BirthdayPlan:
     """The non-LLM planner behind the same interface as the agent teams."""
     from tutorial_helpers.planning.reference import plan_request
+    from tutorial_helpers.tools.state import get_catalog
 
-    return plan_request(request)
+    return plan_request(request, get_catalog())
 
 
 def get_planner(framework: str) -> Planner:
@@ -114,7 +116,8 @@ def plan_text(
             by an enclosing ``clock.use_today`` or else the system date, read once here).
         provider: ``offline`` (default without keys), ``openai``, ``gemini``, ``compatible``.
         seed: for deterministic runs.
-        catalog: the catalog (default: the shipped one).
+        catalog: the catalog the whole run reads: the team, its tools, the offline stand-in and the
+            guardrail (default: the tools' current catalog, i.e. the shipped one unless replaced).
         on_step: optional callback receiving progress lines.
 
     Raises:
@@ -123,12 +126,13 @@ def plan_text(
     from tutorial_helpers.patterns.explanations.plan_check import check_plan_explanation
     from tutorial_helpers.planning.guardrail import guard
     from tutorial_helpers.planning.reference import check_feasibility
+    from tutorial_helpers.tools.state import get_catalog, use_catalog
 
-    if catalog is None:
-        from tutorial_helpers.catalog import load_catalog
-
-        catalog = load_catalog()
-    with clock.use_today(today) as today:  # the one clock of this run (the system date read here if not given)
+    current = get_catalog()
+    # a catalog given here is the one the team, its tools and the offline stand-in read during the run
+    swap = use_catalog(catalog) if catalog is not None and catalog is not current else contextlib.nullcontext()
+    catalog = catalog if catalog is not None else current
+    with clock.use_today(today) as today, swap:  # the one clock of this run (the system date read here if not given)
         t0 = time.perf_counter()
         request, unknown_city = parse_text(text, today)
         say = on_step or (lambda _s: None)

@@ -164,6 +164,45 @@ def catalog_vectors(catalog: Catalog) -> np.ndarray:
     return vectors
 
 
+def derive_vectors(catalog: Catalog, base: Catalog) -> np.ndarray:
+    """The vectors of ``catalog``, a variant of ``base``: items whose search text is unchanged reuse ``base``'s
+    vectors, only the changed ones are embedded; the result is cached like :func:`catalog_vectors`'s.
+
+    A copy of the shipped catalog with a few descriptions changed (notebook 16's poisoned catalog) then
+    costs seconds, not the ~20 s of a full build.
+    """
+    import numpy as np
+
+    fp, n = catalog.fingerprint, len(catalog)
+    if fp in _MEMORY and _MEMORY[fp].shape[0] == n:
+        return _MEMORY[fp]
+    for directory in runtime_dirs():
+        cached = _load(directory / "catalog-vectors", fp, n, f"catalog-{fp}")
+        if cached is not None:
+            _MEMORY[fp] = cached
+            return cached
+    base_vectors = catalog_vectors(base)
+    out = np.zeros((n, base_vectors.shape[1]), dtype=np.float32)
+    changed: list[int] = []
+    for i, item in enumerate(catalog.items):
+        j = base._index.get(item.id)
+        if j is not None and base.items[j].search_text() == item.search_text():
+            out[i] = base_vectors[j]
+        else:
+            changed.append(i)
+    if changed:
+        fresh = embed_texts([catalog.items[i].search_text() for i in changed]).astype("float16").astype("float32")
+        out[changed] = fresh
+    for directory in runtime_dirs():
+        try:
+            _save(directory / "catalog-vectors", out, fp, f"catalog-{fp}")
+            break
+        except OSError:
+            continue
+    _MEMORY[fp] = out
+    return out
+
+
 def cached_vector_path(fingerprint: str) -> Path | None:
     """Where the runtime cache holds vectors for ``fingerprint`` (None when not cached on disk)."""
     for directory in runtime_dirs():

@@ -339,6 +339,54 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     return Catalog.from_jsonl(Path(path) if path is not None else DEFAULT_CATALOG_PATH)
 
 
+def read_catalog_file(path: str | Path) -> Catalog:
+    """Load the catalog file a person named (``--catalog PATH``); bad input raises ``InputError`` with one line.
+
+    The message names the file, the line and the field: bad JSON, a missing field, a wrong type, a
+    duplicate id or a negative price.
+    """
+    from pydantic import ValidationError
+
+    from tutorial_helpers.domain import InputError
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"Catalog file {str(path)!r} does not exist.") from None
+    except IsADirectoryError:
+        raise InputError(f"Catalog path {str(path)!r} is a folder, not a JSON Lines file.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Catalog file {str(path)!r} is not UTF-8 text.") from None
+    except OSError as exc:
+        raise InputError(f"Catalog file {str(path)!r} cannot be read: {exc.strerror}.") from None
+    items: list[CatalogItem] = []
+    seen: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}).") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: line {n} is not a JSON object.")
+        try:
+            item = CatalogItem.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(x) for x in err.get("loc", ())) or "item"
+            raise InputError(f"{path}: line {n}, field {field!r}: {err.get('msg', 'invalid')}.") from None
+        if item.id in seen:
+            raise InputError(f"{path}: line {n}, field 'id': {item.id!r} repeats line {seen[item.id]}.")
+        seen[item.id] = n
+        items.append(item)
+    if not items:
+        raise InputError(f"Catalog file {str(path)!r} holds no items.")
+    return Catalog(items, fingerprint=_fingerprint_of(raw), source=path)
+
+
 def stats_json(catalog: Catalog | None = None) -> str:
     """``catalog stats --json`` output as a string."""
     return json.dumps((catalog or load_catalog()).stats(), indent=2)

@@ -92,10 +92,10 @@ def run_conversation(recommender: Any, persona: Persona, seed: int = 0, max_turn
     """Play one conversation between ``recommender`` and a simulated user for ``persona``."""
     from tutorial_helpers.planning.guardrail import Constraints, run_checks
 
-    if catalog is None:
-        from tutorial_helpers.catalog import load_catalog
+    if catalog is None:  # the run's catalog (--catalog), else the shipped one
+        from tutorial_helpers.tools.state import get_catalog
 
-        catalog = load_catalog()
+        catalog = get_catalog()
     sim: UserSimulator = (LLMUserSimulator(persona, seed, catalog, provider=provider) if simulator == "llm"
                           else UserSimulator(persona, seed, catalog))
     recommender.start(persona.today, max_turns)

@@ -89,10 +89,10 @@ class CrewAITeam:
                  tiers: dict[str, str] | None = None, verbose: bool = False) -> None:
         from tutorial_helpers.llm import get_provider
 
-        if catalog is None:
-            from tutorial_helpers.catalog import load_catalog
+        if catalog is None:  # the run's catalog (plan_text(catalog=...), --catalog), else the shipped one
+            from tutorial_helpers.tools.state import get_catalog
 
-            catalog = load_catalog()
+            catalog = get_catalog()
         self.catalog, self.provider, self.seed = catalog, get_provider(provider), seed
         self.tiers, self.verbose = {**AGENT_TIERS, **(tiers or {})}, verbose
 

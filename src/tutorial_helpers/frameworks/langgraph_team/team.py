@@ -94,10 +94,10 @@ class LangGraphTeam:
                  reviewer: Reviewer | None = None) -> None:
         from tutorial_helpers.llm import get_provider
 
-        if catalog is None:
-            from tutorial_helpers.catalog import load_catalog
+        if catalog is None:  # the run's catalog (plan_text(catalog=...), --catalog), else the shipped one
+            from tutorial_helpers.tools.state import get_catalog
 
-            catalog = load_catalog()
+            catalog = get_catalog()
         self.catalog = catalog
         self.provider = get_provider(provider)
         self.seed = seed
