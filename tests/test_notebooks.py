@@ -244,6 +244,8 @@ EXPECTATIONS: dict[str, dict[str, Callable[[Any], bool]]] = {
         "split_disjoint": lambda v: v is True,
         "split_deterministic": lambda v: v is True,
         "v0_debug_failures": lambda v: v >= 1,
+        "v0_debug_failures_from_profile": lambda v: v >= 1,  # a control run with the profile off counts them
+        "v0_debug_failures_without_profile": lambda v: v >= 0,
         "v0_every_failure_has_origin": lambda v: v is True,
         "v0_origins_are_steps": lambda v: v is True,
         "v0_origin_counts": lambda v: set(v) == {"understand", "retrieve", "select"} and sum(v.values()) >= 1,
