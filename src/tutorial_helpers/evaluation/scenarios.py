@@ -38,16 +38,33 @@ def load_scenarios(path: str | Path | None = None, limit: int | None = None) -> 
         InputError: with one sentence naming the file and line when the file is missing or malformed.
     """
     p = Path(path) if path is not None else example_scenarios_path()
-    if not p.exists():
-        raise InputError(f"Scenario file {p} does not exist: pass --scenarios with a JSON Lines file.")
+    if p.is_dir():
+        raise InputError(f"Scenario path {p} is a folder: pass --scenarios with a JSON Lines file.")
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"Scenario file {p} does not exist: pass --scenarios with a JSON Lines file.") from None
+    except OSError as exc:
+        raise InputError(f"Scenario file {p} cannot be read: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Scenario file {p} is not UTF-8 text: pass a JSON Lines file.") from None
     out: list[Scenario] = []
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            out.append(Scenario.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise InputError(f"{p}:{n} is not a valid scenario ({type(exc).__name__}): fix or remove that line.") from None
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}:{n} is not a valid scenario (not JSON: {exc.msg}): fix or remove that line.") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{p}:{n} is not a valid scenario (a line must be one JSON object): fix or remove that line.")
+        try:
+            out.append(Scenario.model_validate(data))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(x) for x in err.get("loc", ())) or "scenario"
+            what = "is missing" if err.get("type") == "missing" else f"is invalid ({err.get('msg', 'invalid value')})"
+            raise InputError(f"{p}:{n} is not a valid scenario (field {field!r} {what}): fix or remove that line.") from None
     if not out:
         raise InputError(f"Scenario file {p} holds no scenarios.")
     return out[:limit] if limit else out

@@ -37,6 +37,7 @@ from tutorial_helpers.llm.usage import (
     capture_for,
     current_agent,
     http_client,
+    llm_timeout_s,
 )
 
 if TYPE_CHECKING:
@@ -208,6 +209,7 @@ def crewai_llm(
     from crewai import LLM
 
     kwargs.setdefault("interceptor", _crewai_interceptor(meter, agent))
+    kwargs.setdefault("timeout", llm_timeout_s())
     return LLM(model=f"openai/{p.model_for(tier)}", base_url=_base(p), api_key=p.api_key.get_secret_value(),
                **kwargs)
 
@@ -286,5 +288,6 @@ def adk_model(
     from google.adk.models.lite_llm import LiteLlm
 
     kwargs.setdefault("llm_client", _metered_litellm_client(meter, agent))
+    kwargs.setdefault("timeout", llm_timeout_s())
     return LiteLlm(model=f"openai/{p.model_for(tier)}", api_base=_base(p), api_key=p.api_key.get_secret_value(),
                    **kwargs)
