@@ -117,6 +117,10 @@ def test_fault_matrix_cell(framework, fault):
     assert cell.outcome in ("valid_plan", "clear_failure", "not_applicable"), f"{framework} x {fault.id}: {cell.detail}"
     if fault.mcp_dies and framework in R.MCP_FRAMEWORKS:
         assert cell.outcome != "not_applicable"
+    if fault.id in ("429", "500", "timeout", "malformed_json", "mcp_death") and cell.outcome == "valid_plan" \
+            and framework != "reference":
+        # every model call (or the MCP server) failed: the plan is valid because code replaced answers, and says so
+        assert cell.fallbacks > 0, f"{framework} x {fault.id}: the fault did not reach the team"
 
 
 def test_the_fault_judge_catches_an_invalid_plan_shown_as_valid():

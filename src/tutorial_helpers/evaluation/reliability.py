@@ -459,7 +459,7 @@ def run_mcp_cases(cases: tuple[McpCase, ...] = MCP_CASES) -> tuple[list[CaseResu
 #: every planner of the matrix (``reference`` calls no model: its column shows the faults do not reach it)
 MATRIX_FRAMEWORKS: tuple[str, ...] = ("reference", "native", "ag2", "langgraph", "crewai", "adk")
 #: seconds a model call may take in the matrix (``TUTORIAL_LLM_TIMEOUT_S``); the timeout fault sleeps longer
-MATRIX_TIMEOUT_S = 1.0
+MATRIX_TIMEOUT_S = 0.6
 
 
 @dataclass(frozen=True)
@@ -503,6 +503,7 @@ class CellResult:
     fault: str
     outcome: str
     detail: str = ""
+    fallbacks: int = 0  #: places where code replaced a model answer (``plan.raw.fallbacks``)
 
     @property
     def ok(self) -> bool:
@@ -589,7 +590,7 @@ def run_fault_cell(framework: str, fault: Fault, text: str = GOOD_REQUEST, today
         except Exception as exc:  # noqa: BLE001 - an escaped exception is what the matrix looks for
             return CellResult(framework, fault.id, "unhandled", f"{type(exc).__name__}: {exc}"[:300])
     outcome, detail = judge_plan(plan)
-    return CellResult(framework, fault.id, outcome, detail)
+    return CellResult(framework, fault.id, outcome, detail, len(plan.raw.fallbacks) if plan.raw else 0)
 
 
 def run_fault_matrix(frameworks: tuple[str, ...] = MATRIX_FRAMEWORKS, faults: tuple[Fault, ...] = FAULTS,
@@ -647,6 +648,7 @@ def fault_matrix_counts(cells: list[CellResult]) -> dict[str, Any]:
     """``{"cells", "valid_plan", "clear_failure", "invalid_shown_as_valid", "unhandled", "not_applicable", "matrix"}``."""
     counts = {k: sum(c.outcome == k for c in cells)
               for k in ("valid_plan", "clear_failure", "invalid_shown_as_valid", "unhandled", "not_applicable")}
+    counts["valid_plan_with_fallbacks"] = sum(c.outcome == "valid_plan" and c.fallbacks > 0 for c in cells)
     matrix: dict[str, dict[str, str]] = {}
     for c in cells:
         matrix.setdefault(c.framework, {})[c.fault] = c.outcome

@@ -146,6 +146,7 @@ def langchain_chat_model(
 
     kwargs.setdefault("http_client", http_client(meter=meter, agent=agent))
     kwargs.setdefault("http_async_client", async_http_client(meter=meter, agent=agent))
+    kwargs.setdefault("timeout", llm_timeout_s())  # ChatOpenAI's own timeout (None: wait forever) wins over the client's
     if p.base_url:
         kwargs.setdefault("base_url", p.base_url)
     return ChatOpenAI(model=p.model_for(tier), api_key=p.api_key, **kwargs)
