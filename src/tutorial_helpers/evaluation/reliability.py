@@ -530,6 +530,20 @@ def _env(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
+#: module-level caches of model clients; a cell's clients carry its short timeout, so they are dropped around it
+_CLIENT_CACHES = (("tutorial_helpers.frameworks.langgraph_team.team", "_MODELS"),
+                  ("tutorial_helpers.frameworks.ag2_team.team", "_LLM_CONFIGS"),
+                  ("tutorial_helpers.frameworks.crewai_team.session", "_LLMS"))
+
+
+def _drop_cached_clients() -> None:
+    for module_name, attr in _CLIENT_CACHES:
+        module = sys.modules.get(module_name)
+        cache = getattr(module, attr, None) if module is not None else None
+        if isinstance(cache, dict):
+            cache.clear()
+
+
 def judge_plan(plan: Any) -> tuple[str, str]:
     """``(outcome, detail)`` of a plan: every guardrail check against the catalog, or a stated failure."""
     from tutorial_helpers.catalog import load_catalog
@@ -569,6 +583,8 @@ def run_fault_cell(framework: str, fault: Fault, text: str = GOOD_REQUEST, today
     srv = get_server()
     with contextlib.ExitStack() as stack:
         stack.enter_context(_env(**{TIMEOUT_ENV: str(MATRIX_TIMEOUT_S)}))
+        _drop_cached_clients()
+        stack.callback(_drop_cached_clients)
         previous_scale = srv.latency_scale
         srv.latency_scale = 0.0
         stack.callback(setattr, srv, "latency_scale", previous_scale)
