@@ -8,9 +8,26 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tutorial_helpers.domain import InputError
+
+
+class Expect(BaseModel):
+    """The keys a scenario's ``expect`` may hold, with their types (ARCHITECTURE.md [scenarios and checks])."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feasible: bool | None = None
+    city: str | None = None
+    date: dt.date | None = None
+    budget_max: float | None = None
+    guests_min: int | None = None
+    recipient_age: int | None = None
+    avoid_allergens: list[str] | None = None
+    dietary: list[str] | None = None
+    interests_any: list[str] | None = None
+    categories_required: list[str] | None = None
 
 
 class Scenario(BaseModel):
@@ -59,12 +76,23 @@ def load_scenarios(path: str | Path | None = None, limit: int | None = None) -> 
         if not isinstance(data, dict):
             raise InputError(f"{p}:{n} is not a valid scenario (a line must be one JSON object): fix or remove that line.")
         try:
-            out.append(Scenario.model_validate(data))
+            scenario = Scenario.model_validate(data)
+            Expect.model_validate(scenario.expect)
+            out.append(scenario)
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(x) for x in err.get("loc", ())) or "scenario"
+            if exc.title == "Expect":
+                field = f"expect.{field}"
+            if err.get("type") == "extra_forbidden":
+                raise InputError(f"{p}:{n} is not a valid scenario (unknown key {field!r}): fix or remove that line.") from None
             what = "is missing" if err.get("type") == "missing" else f"is invalid ({err.get('msg', 'invalid value')})"
             raise InputError(f"{p}:{n} is not a valid scenario (field {field!r} {what}): fix or remove that line.") from None
+    seen: set[str] = set()
+    for sc in out:
+        if sc.id in seen:
+            raise InputError(f"Scenario file {p} holds the id {sc.id!r} twice: give each scenario its own id.")
+        seen.add(sc.id)
     if not out:
         raise InputError(f"Scenario file {p} holds no scenarios.")
     return out[:limit] if limit else out
