@@ -15,7 +15,6 @@ import shutil
 import pytest
 
 from tutorial_helpers.catalog import DEFAULT_CATALOG_PATH
-from tutorial_helpers.catalog.store import load_catalog, read_catalog_file, use_catalog_file
 from tutorial_helpers.cli import main
 from tutorial_helpers.domain import InputError
 from tutorial_helpers.evaluation import reliability as R
@@ -75,24 +74,18 @@ def test_bad_mcp_tool_calls_are_error_results_and_the_server_keeps_serving():
 
 
 def test_a_valid_catalog_file_is_used_instead_of_the_shipped_one(tmp_path, capsys):
-    small = tmp_path / "catalog.jsonl"
-    shutil.copy(DEFAULT_CATALOG_PATH, small)
-    catalog = read_catalog_file(small)
-    assert len(catalog) == len(load_catalog())
-    with use_catalog_file(small) as active:
-        assert load_catalog() is active
-    assert load_catalog() is not active
-    code = main(["plan", R.GOOD_REQUEST, "--today", R.TODAY, "--json", "--catalog", str(small)])
+    copy = tmp_path / "catalog.jsonl"
+    shutil.copy(DEFAULT_CATALOG_PATH, copy)
+    code = main(["plan", R.GOOD_REQUEST, "--today", R.TODAY, "--json", "--catalog", str(copy)])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["feasible"] is True
 
 
 def test_a_catalog_file_error_names_the_line_and_the_field(tmp_path):
-    bad = tmp_path / "c.jsonl"
-    bad.write_bytes(R._jsonl(R._OK_ITEM, R._item(id="gift-x-0002", price=-5)))
-    with pytest.raises(InputError, match=r":2: field 'price'"):
-        read_catalog_file(bad)
+    case = next(c for c in R.CLI_CASES if c.id == "catalog-negative-price")
+    result = R.run_cli_case(case, tmp_path / "case")
+    assert result.ok and ":2" in result.stderr and "price" in result.stderr
 
 
 def test_missing_extra_check_is_quiet_for_installed_frameworks():
