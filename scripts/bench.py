@@ -2,7 +2,8 @@
 
 Figures: catalog search p50/p95 (lexical, semantic, hybrid), reference plan latency, evaluate
 throughput, cold `import tutorial_helpers` time, offline server per-call overhead p50/p95 and
-requests/s at 8 concurrent clients, and local-tiny tokens/s when that optional extra is installed.
+requests/s at 8 concurrent clients, local-tiny tokens/s when that optional extra is installed, and
+the reliability suite's counts (bad inputs tried / handled cleanly; fault-matrix cells by outcome).
 """
 
 from __future__ import annotations
@@ -174,6 +175,19 @@ def bench_local_tiny(report: dict) -> None:
         report["local_tiny"] = {"error": f"{type(exc).__name__}: {exc}"}
 
 
+def bench_reliability(report: dict) -> None:
+    """The reliability suite's counts, from the same tables tests/test_reliability.py asserts."""
+    from tutorial_helpers.evaluation import reliability
+
+    t0 = time.perf_counter()
+    report["reliability_bad_inputs"] = reliability.bad_input_counts(reliability.run_bad_inputs())
+    report["reliability_bad_inputs"]["wall_s"] = round(time.perf_counter() - t0, 1)
+    t0 = time.perf_counter()
+    cells = reliability.run_fault_matrix(progress=lambda c: sys.stderr.write(f"  {c.framework} x {c.fault}: {c.outcome}\n"))
+    report["reliability_fault_matrix"] = reliability.fault_matrix_counts(cells)
+    report["reliability_fault_matrix"]["wall_s"] = round(time.perf_counter() - t0, 1)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default="reports/bench.json")
@@ -185,7 +199,7 @@ def main() -> int:
     }
     for name, fn in (("import", lambda r: r.update(bench_import())), ("catalog", bench_catalog), ("plans", bench_plans),
                      ("extraction", bench_extraction), ("server", bench_server), ("server_overlap", bench_server_overlap),
-                     ("local_tiny", bench_local_tiny)):
+                     ("local_tiny", bench_local_tiny), ("reliability", bench_reliability)):
         t0 = time.perf_counter()
         try:
             fn(report)

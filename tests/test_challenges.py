@@ -250,11 +250,11 @@ def test_simulate_accepts_the_poisoned_catalog(poisoned):
 
 
 @pytest.mark.parametrize(("line2", "says"), [
-    ("{not json", "line 2 is not valid JSON"),
-    ('{"id": "gift-x"}', "line 2, field 'name'"),
-    ("PRICE_WRONG_TYPE", "line 2, field 'price'"),
-    ("DUPLICATE", "line 2, field 'id'"),
-    ("NEGATIVE_PRICE", "line 2, field 'price'"),
+    ("{not json", ":2: not a JSON object"),
+    ('{"id": "gift-x"}', ":2: field 'name'"),
+    ("PRICE_WRONG_TYPE", ":2: field 'price'"),
+    ("DUPLICATE", ":2: field 'id'"),
+    ("NEGATIVE_PRICE", ":2: field 'price'"),
 ])
 def test_a_malformed_catalog_file_names_the_line_and_field(tmp_path, line2, says):
     from tutorial_helpers.catalog.store import read_catalog_file

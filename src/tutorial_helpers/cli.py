@@ -37,6 +37,19 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0-65535)")
+    return port
+
+
+CATALOG_HELP = "a catalog file in the shipped format (JSON Lines, one item a line) used instead of the shipped one"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="tutorial-helpers", description="Agentic RecSys Hands-On: plan birthdays with agents, offline.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -48,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--today", type=_date, default=None, help="reference date for relative dates (YYYY-MM-DD)")
     sp.add_argument("--seed", type=int, default=0)
     sp.add_argument("--json", action="store_true", help="print the plan JSON")
-    sp.add_argument("--catalog", default=None, help="a catalog JSON Lines file used instead of the shipped one")
+    sp.add_argument("--catalog", default=None, help=CATALOG_HELP)
 
     se = sub.add_parser("evaluate", help="run every scenario and check every plan")
     se.add_argument("--scenarios", default=None, help="JSON Lines scenario file (default: the shipped examples)")
@@ -58,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--limit", type=int, default=None, help="only the first N scenarios")
     se.add_argument("--json", action="store_true", help="print the metrics JSON")
     se.add_argument("--out", default=None, help="write a report (metrics.json + PNG charts) into this folder")
-    se.add_argument("--catalog", default=None, help="a catalog JSON Lines file used instead of the shipped one")
+    se.add_argument("--catalog", default=None, help=CATALOG_HELP)
 
     sd = sub.add_parser("demo", help="the instructor demo: MACRS talks with a simulated user, then the plan")
     sd.add_argument("--framework", default=None, choices=FRAMEWORK_CHOICES, help=argparse.SUPPRESS)  # kept, unused
@@ -79,16 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--provider", choices=PROVIDER_CHOICES, default=None)
     ss.add_argument("--json", action="store_true", help="print the simulation JSON")
     ss.add_argument("--out", default=None, help="write a report (simulation.json + PNG chart) into this folder")
-    ss.add_argument("--catalog", default=None,
-                    help="birthday: a catalog JSON Lines file used instead of the shipped one")
+    ss.add_argument("--catalog", default=None, help=CATALOG_HELP)
 
     sl = sub.add_parser("serve-llm", help="the offline stand-in model as an OpenAI-compatible HTTP server")
     sl.add_argument("--host", default="127.0.0.1")
-    sl.add_argument("--port", type=int, default=8000)
+    sl.add_argument("--port", type=_port, default=8000)
 
     sm = sub.add_parser("serve-mcp", help="the MCP server (catalog, availability, budget, cart tools)")
     sm.add_argument("--transport", choices=("stdio", "http"), default="stdio")
-    sm.add_argument("--port", type=int, default=8765)
+    sm.add_argument("--port", type=_port, default=8765)
     sm.add_argument("--host", default="127.0.0.1")
     sm.add_argument("--today", type=_date, default=None,
                     help="the tools' today (YYYY-MM-DD) for lead times and availability (default: the system date)")
@@ -105,12 +117,18 @@ def _print_json(obj: Any) -> None:
 
 
 def _catalog_arg(args: argparse.Namespace) -> Any:
-    """The catalog named by ``--catalog`` (bad file -> ``InputError``, exit 2), else ``None`` (the shipped one)."""
+    """The catalog named by ``--catalog`` (read and checked once by :func:`main`), else ``None`` (the shipped one)."""
     if not getattr(args, "catalog", None):
         return None
-    from tutorial_helpers.catalog.store import read_catalog_file
+    from tutorial_helpers.catalog import load_catalog
 
-    return read_catalog_file(args.catalog)
+    return load_catalog()  # inside main's use_catalog_file block: the file's catalog
+
+
+def _check_out(out: str | None) -> None:
+    """``--out`` must be a folder (or not exist yet): checked before any work, so nothing is written half-way."""
+    if out is not None and os.path.exists(out) and not os.path.isdir(out):
+        raise InputError(f"--out {out} is a file: give a folder for the report.")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -129,10 +147,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from tutorial_helpers.evaluation import evaluate, load_scenarios
     from tutorial_helpers.evaluation.report import write_report
+    from tutorial_helpers.planners import get_planner
 
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1 (got {args.limit}).")
+    _check_out(args.out)
     scenarios = load_scenarios(args.scenarios, limit=args.limit)
     catalog = _catalog_arg(args)
     frameworks = list(FRAMEWORK_CHOICES) if args.framework == "all" else [args.framework]
+    for fw in frameworks:
+        get_planner(fw)  # a framework whose extra is missing is a configuration error, before any scenario runs
     metrics, rows = [], []
     for fw in frameworks:
         def progress(done: int, total: int, res: Any, fw: str = fw) -> None:
@@ -186,6 +210,7 @@ def _progress_bar(total: int, enabled: bool) -> Any:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    _check_out(args.out)
     if args.max_turns < 1 or args.max_turns > 50:
         raise InputError(f"--max-turns must be between 1 and 50 (got {args.max_turns}).")
     if args.domain == "movies":
@@ -202,6 +227,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         from tutorial_helpers.evaluation.simulation import load_personas, simulate
         from tutorial_helpers.patterns.conversational import RECOMMENDERS, make_recommender
 
+        if args.limit is not None and args.limit < 1:
+            raise InputError(f"--limit must be at least 1 (got {args.limit}).")
         personas = load_personas(args.personas, limit=args.limit)
         if not personas:
             raise InputError("The persona file holds no personas.")
@@ -270,7 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "catalog":
             return cmd_catalog_stats(args)
-        return handlers[args.command](args)
+        from tutorial_helpers.catalog.store import use_catalog_file
+
+        with use_catalog_file(getattr(args, "catalog", None)):
+            return handlers[args.command](args)
     except InputError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT

@@ -62,13 +62,45 @@ def get_planner(framework: str) -> Planner:
     """Import and return the planner of ``framework`` (frameworks load only when asked for)."""
     if framework not in FRAMEWORKS:
         raise InputError(f"Unknown framework {framework!r}: choose one of {', '.join(FRAMEWORKS)}.")
+    require_framework(framework)
     module_name, func = FRAMEWORKS[framework].split(":")
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        raise InputError(
-            f"The {framework} planner is not available here ({exc.name} is not installed): run `make venv`.") from None
+        raise InputError(_not_installed(framework, exc.name)) from None
     return getattr(module, func)
+
+
+#: the optional extra of each framework and the packages it brings (``pip install "tutorial-helpers[extra]"``)
+FRAMEWORK_EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ag2": ("ag2", ("autogen",)),
+    "langgraph": ("langgraph", ("langgraph", "langchain_openai")),
+    "crewai": ("crewai", ("crewai",)),
+    "adk": ("adk", ("google.adk", "litellm")),
+}
+
+
+def _not_installed(framework: str, module: str | None) -> str:
+    extra = FRAMEWORK_EXTRAS.get(framework, (framework, ()))[0]
+    return (f"The {framework} framework is not installed here ({module or 'a package'} is missing): run "
+            f"`pip install \"tutorial-helpers[{extra}]\"` (or `make venv` in a clone).")
+
+
+def require_framework(framework: str) -> None:
+    """Raise ``InputError`` with the install command when ``framework``'s optional extra is missing.
+
+    Looks the packages up without importing them, so the check is fast and a missing extra is a
+    configuration error before any model is called, not an internal error half-way through a run.
+    """
+    import importlib.util
+
+    for module in FRAMEWORK_EXTRAS.get(framework, ("", ()))[1]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a parent package missing, or a module blocked in sys.modules
+            found = False
+        if not found:
+            raise InputError(_not_installed(framework, module))
 
 
 def parse_text(text: str, today: dt.date) -> tuple[BirthdayRequest, str | None]:
@@ -145,7 +177,10 @@ def plan_text(
             planner = get_planner(framework)
             meter = UsageMeter("clock check")
             with meter.active(), auditing() as audit:
-                plan = planner(text, request, provider=provider, seed=seed)
+                try:
+                    plan = planner(text, request, provider=provider, seed=seed)
+                except ModuleNotFoundError as exc:  # an extra's own dependency missing, found only at run time
+                    raise InputError(_not_installed(framework, exc.name)) from None
             undated = meter.calls_without_today()
             if undated:
                 plan.warnings.append(

@@ -6,6 +6,7 @@ those that pass every filter, never an item that breaks one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -329,62 +330,107 @@ def _fingerprint_of(data: str | bytes) -> str:
 
 
 @functools.lru_cache(maxsize=4)
+def _load_cached(path: Path) -> Catalog:
+    return Catalog.from_jsonl(path)
+
+
+_active: Catalog | None = None
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """The shipped mock catalog (or the JSON Lines file at ``path``), loaded once per process.
+
+    Inside :func:`use_catalog_file`'s block (``--catalog PATH``) it returns that catalog instead of the
+    shipped one.
 
     >>> cat = load_catalog()
     >>> len(cat) >= 1500
     True
     """
-    return Catalog.from_jsonl(Path(path) if path is not None else DEFAULT_CATALOG_PATH)
+    if path is None and _active is not None:
+        return _active
+    return _load_cached(Path(path) if path is not None else DEFAULT_CATALOG_PATH)
 
 
 def read_catalog_file(path: str | Path) -> Catalog:
-    """Load the catalog file a person named (``--catalog PATH``); bad input raises ``InputError`` with one line.
+    """Read and validate a catalog file in the shipped format (JSON Lines, one item a line).
 
-    The message names the file, the line and the field: bad JSON, a missing field, a wrong type, a
-    duplicate id or a negative price.
+    Args:
+        path: the file (``--catalog PATH``).
+
+    Raises:
+        InputError: one sentence naming the file, the line and the field when the file is missing,
+            unreadable, empty, malformed, or holds an item with a missing or invalid field or a
+            duplicate id.
     """
     from pydantic import ValidationError
 
     from tutorial_helpers.domain import InputError
 
-    path = Path(path)
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"The catalog {p} is a folder: give a JSON Lines file (one item a line).")
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"Catalog file {str(path)!r} does not exist.") from None
-    except IsADirectoryError:
-        raise InputError(f"Catalog path {str(path)!r} is a folder, not a JSON Lines file.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"Catalog file {str(path)!r} is not UTF-8 text.") from None
+        raise InputError(f"The catalog file {p} does not exist.") from None
     except OSError as exc:
-        raise InputError(f"Catalog file {str(path)!r} cannot be read: {exc.strerror}.") from None
+        raise InputError(f"The catalog file {p} cannot be read: {exc.strerror or exc}.") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{p}:{line}: the catalog is not UTF-8 text.") from None
     items: list[CatalogItem] = []
-    seen: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: line {n} is not valid JSON ({exc.msg}).") from None
+            raise InputError(
+                f"{p}:{n}: not a JSON object ({exc.msg}); the catalog is JSON Lines, one item a line.") from None
         if not isinstance(data, dict):
-            raise InputError(f"{path}: line {n} is not a JSON object.")
+            raise InputError(f"{p}:{n}: each line must be a JSON object (one catalog item).")
         try:
             item = CatalogItem.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(x) for x in err.get("loc", ())) or "item"
-            raise InputError(f"{path}: line {n}, field {field!r}: {err.get('msg', 'invalid')}.") from None
-        if item.id in seen:
-            raise InputError(f"{path}: line {n}, field 'id': {item.id!r} repeats line {seen[item.id]}.")
-        seen[item.id] = n
+            msg = str(err.get("msg", "invalid value"))
+            if err.get("type") == "missing":
+                raise InputError(f"{p}:{n}: field {field!r} is missing.") from None
+            raise InputError(f"{p}:{n}: field {field!r}: {msg}.") from None
+        if item.id in first_line:
+            raise InputError(f"{p}:{n}: field 'id': duplicate id {item.id!r} (first on line {first_line[item.id]}).")
+        first_line[item.id] = n
         items.append(item)
     if not items:
-        raise InputError(f"Catalog file {str(path)!r} holds no items.")
-    return Catalog(items, fingerprint=_fingerprint_of(raw), source=path)
+        raise InputError(f"The catalog file {p} holds no items.")
+    return Catalog(items, fingerprint=_fingerprint_of(raw), source=p)
+
+
+@contextlib.contextmanager
+def use_catalog_file(path: str | Path | None) -> Iterator[Catalog | None]:
+    """Inside the block, every reader of the catalog (planners, tools, guardrail) uses the file at ``path``.
+
+    ``None`` changes nothing (the shipped catalog). The file is validated first (:func:`read_catalog_file`).
+    """
+    global _active
+    if path is None:
+        yield None
+        return
+    from tutorial_helpers.tools import state
+
+    catalog = read_catalog_file(path)
+    previous = _active
+    _active = catalog
+    try:
+        with state.use_catalog(catalog):
+            yield catalog
+    finally:
+        _active = previous
 
 
 def stats_json(catalog: Catalog | None = None) -> str:

@@ -37,6 +37,7 @@ from tutorial_helpers.llm.usage import (
     capture_for,
     current_agent,
     http_client,
+    llm_timeout_s,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +146,8 @@ def langchain_chat_model(
 
     kwargs.setdefault("http_client", http_client(meter=meter, agent=agent))
     kwargs.setdefault("http_async_client", async_http_client(meter=meter, agent=agent))
+    # ChatOpenAI's own timeout (None: wait forever) wins over the client's
+    kwargs.setdefault("timeout", llm_timeout_s())
     if p.base_url:
         kwargs.setdefault("base_url", p.base_url)
     return ChatOpenAI(model=p.model_for(tier), api_key=p.api_key, **kwargs)
@@ -208,6 +211,7 @@ def crewai_llm(
     from crewai import LLM
 
     kwargs.setdefault("interceptor", _crewai_interceptor(meter, agent))
+    kwargs.setdefault("timeout", llm_timeout_s())
     return LLM(model=f"openai/{p.model_for(tier)}", base_url=_base(p), api_key=p.api_key.get_secret_value(),
                **kwargs)
 
@@ -286,5 +290,6 @@ def adk_model(
     from google.adk.models.lite_llm import LiteLlm
 
     kwargs.setdefault("llm_client", _metered_litellm_client(meter, agent))
+    kwargs.setdefault("timeout", llm_timeout_s())
     return LiteLlm(model=f"openai/{p.model_for(tier)}", api_base=_base(p), api_key=p.api_key.get_secret_value(),
                    **kwargs)

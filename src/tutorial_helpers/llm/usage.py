@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 import weakref
@@ -510,10 +511,24 @@ def async_event_hooks(meter: UsageMeter | None = None, agent: str | None = None)
     return {"request": [on_request], "response": [on_response]}
 
 
+#: environment variable: seconds before a model call times out (default 600; reliability tests set a few seconds)
+TIMEOUT_ENV = "TUTORIAL_LLM_TIMEOUT_S"
+
+
+def llm_timeout_s() -> float:
+    """The model-call timeout in seconds: ``TUTORIAL_LLM_TIMEOUT_S`` or 600 (an invalid value is ignored)."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, "") or 600.0)
+    except ValueError:
+        return 600.0
+    return value if value > 0 else 600.0
+
+
 def _client_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
     import httpx
 
-    kwargs.setdefault("timeout", httpx.Timeout(600.0, connect=10.0))
+    timeout = llm_timeout_s()
+    kwargs.setdefault("timeout", httpx.Timeout(timeout, connect=min(10.0, timeout)))
     kwargs.setdefault("follow_redirects", True)
     return kwargs
 

@@ -69,6 +69,21 @@ class _DropClosedStream(logging.Filter):
                     and isinstance(exc, anyio.ClosedResourceError))
 
 
+#: fault injection for reliability tests: the server process exits (as if killed) when it receives
+#: tool call number N+1, N being this variable's value (0: at the first call)
+DIE_AFTER_ENV = "TUTORIAL_MCP_DIE_AFTER_CALLS"
+_tool_calls = 0
+
+
+def _maybe_die() -> None:
+    global _tool_calls
+    limit = os.environ.get(DIE_AFTER_ENV, "").strip()
+    if limit.isdigit() and _tool_calls >= int(limit):
+        log.warning("%s=%s: the MCP server exits now (simulated crash).", DIE_AFTER_ENV, limit)
+        os._exit(70)
+    _tool_calls += 1
+
+
 def _mcp_tool(fn: Callable[..., Any]) -> Callable[..., str]:
     """Wrap a tool for MCP: same arguments (with their docstring descriptions), JSON text out.
 
@@ -87,6 +102,7 @@ def _mcp_tool(fn: Callable[..., Any]) -> Callable[..., str]:
 
     @wraps(fn)
     def wrapper(**kwargs: Any) -> str:
+        _maybe_die()
         return tools.to_text(fn(**kwargs))
 
     wrapper.__signature__ = sig.replace(parameters=params, return_annotation=str)  # type: ignore[attr-defined]

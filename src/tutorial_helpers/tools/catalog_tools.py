@@ -24,11 +24,17 @@ from tutorial_helpers.tools.format import (
 from tutorial_helpers.tools.state import get_catalog, get_today
 
 MAX_K = 25
+#: the longest query and item id the tools read (a longer one is an argument problem, not minutes of work)
+MAX_QUERY_CHARS = 500
+MAX_ID_CHARS = 100
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _lookup(item_id: str) -> CatalogItem | dict[str, str]:
     catalog = get_catalog()
+    if len(str(item_id)) > MAX_ID_CHARS:
+        return error(f"That is not a catalog id ({len(str(item_id)):,} characters): use an id from a "
+                     "search_catalog result, e.g. \"cake-aus-0042\".")
     item = catalog.get(str(item_id).strip())
     if item is None:
         return error(unknown_id_message(item_id, (i.id for i in catalog.items)))
@@ -72,6 +78,9 @@ def search_catalog(
     try:
         if not str(query or "").strip() and category is None:
             raise ArgumentProblem("Give a query (what you are looking for) or at least a category.")
+        if len(str(query or "")) > MAX_QUERY_CHARS:
+            raise ArgumentProblem(f"The query is {len(str(query)):,} characters long: say what you are looking for "
+                                  f"in at most {MAX_QUERY_CHARS} characters, e.g. \"dinosaur toy\".")
         if k < 1:
             raise ArgumentProblem(f"k is the number of results and must be at least 1 (got {k}).")
         if max_price is not None and max_price < 0:

@@ -74,6 +74,8 @@ def load_personas(path: str | Path | None = None, limit: int | None = None) -> l
                 else Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"Cannot read the persona file {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"The persona file {path} is not UTF-8 text: give a JSON list of personas.") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

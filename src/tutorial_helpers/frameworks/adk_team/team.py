@@ -498,7 +498,7 @@ class ADKTeam:
 
         from tutorial_helpers import tools
 
-        return [FunctionTool(tools.REGISTRY[name]) for name in RETRIEVAL_TOOLS]
+        return [FunctionTool(_tool_errors_as_results(tools.REGISTRY[name])) for name in RETRIEVAL_TOOLS]
 
     def build(self, request: BirthdayRequest | None = None) -> Any:
         """The root agent (for ``request``, or the current one): a SequentialAgent of LlmAgents with a
@@ -611,6 +611,23 @@ class ADKTeam:
     def run(self, text: str, request: BirthdayRequest) -> FrameworkRun:
         """Run the team on ``text`` and return the plan, the trace and usage per agent."""
         return _run_sync(self.arun(text, request))
+
+
+def _tool_errors_as_results(fn: Any) -> Any:
+    """``fn`` returning ``{"error": ...}`` when it raises (ADK's FunctionTool would let the exception end the run).
+
+    The other teams get the same through their tool executors; the model reads the error and carries on.
+    """
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a failing tool is an answer the model can read
+            return {"error": f"{type(exc).__name__}: {exc}"}
+
+    return wrapper
 
 
 def _run_sync(coro: Coroutine[Any, Any, FrameworkRun]) -> FrameworkRun:

@@ -412,7 +412,8 @@ class AG2Team:
                         last_agent.initiate_chat(manager, message=last_message, clear_history=False,
                                                  silent=not self.verbose)
                 return failures
-            except (openai.OpenAIError, httpx.HTTPError, ValidationError, ValueError) as exc:
+            # autogen raises TimeoutError
+            except (openai.OpenAIError, httpx.HTTPError, ValidationError, ValueError, TimeoutError) as exc:
                 speaker = self.speaking
                 failures.append(_Failure(agent=speaker, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
                 what = ("resumed the group chat" if attempt < self.resumes

@@ -49,6 +49,8 @@ from tutorial_helpers.llm.offline.tiers import TIERS, latency_scale_from_env, re
 from tutorial_helpers.llm.offline.tokens import count_messages, count_tokens
 
 log = logging.getLogger("tutorial_helpers.offline")
+#: the largest request body the offline model reads (a bigger one is answered 413, like real APIs)
+MAX_BODY_BYTES = 4 * 2**20
 CREATED = 1_764_000_000  # a fixed "created" timestamp for /v1/models
 DESCRIPTION = ("Offline stand-in model: a deterministic rule-based program, not an LLM. It understands "
                "birthday-planning requests with rules, calls tools and fills JSON schemas so lessons run offline.")
@@ -124,14 +126,21 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
     async def set_faults(request: Request) -> Any:
         try:
             cfg = FaultConfig.model_validate(json.loads(await request.body() or b"{}"))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            return _error(400, f"Invalid fault configuration: {exc}")
+        except json.JSONDecodeError:
+            return _error(400, "Invalid fault configuration: the body is not JSON.", code="invalid_json")
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            param = ".".join(str(p) for p in first.get("loc", ())) or None
+            return _error(400, f"Invalid fault configuration: {param}: {first.get('msg')}.", param=param)
         app.state.faults.set(cfg)
         return cfg.model_dump()
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
         raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            return _error(413, f"The request body is {len(raw) / 2**20:.1f} MiB; the offline model accepts at most "
+                               f"{MAX_BODY_BYTES // 2**20} MiB: shorten the conversation.", code="request_too_large")
         try:
             payload = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError):
