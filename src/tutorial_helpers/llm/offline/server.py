@@ -81,8 +81,78 @@ def _break_tool_args(reply: Reply) -> Reply:
                  finish_reason=reply.finish_reason, meta=reply.meta)
 
 
+def _validation_error(exc: ValidationError, what: str, end: str = "") -> JSONResponse:
+    """A 400 naming the first invalid field of a pydantic error."""
+    first = exc.errors()[0]
+    param = ".".join(str(p) for p in first.get("loc", ())) or None
+    return _error(400, f"{what}: {param}: {first.get('msg')}{end}", param=param)
+
+
+def read_chat_request(raw: bytes) -> tuple[dict[str, Any], ChatRequest, Any] | JSONResponse:
+    """Check a chat completion request the way the real API does: the body, the model, the conversation.
+
+    Returns the payload, the validated request and its model tier, or the error response to send.
+    """
+    if len(raw) > MAX_BODY_BYTES:
+        return _error(413, f"The request body is {len(raw) / 2**20:.1f} MiB; the offline model accepts at most "
+                           f"{MAX_BODY_BYTES // 2**20} MiB: shorten the conversation.", code="request_too_large")
+    try:
+        payload = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _error(400, "We could not parse the JSON body of your request.", code="invalid_json")
+    if not isinstance(payload, dict):
+        return _error(400, "The request body must be a JSON object.")
+    try:
+        req = ChatRequest.model_validate(payload)
+    except ValidationError as exc:
+        return _validation_error(exc, "Invalid request")
+    tier = resolve_tier(req.model)
+    if tier is None:
+        return _error(404, f"The model '{req.model}' does not exist or you do not have access to it. "
+                           f"Offline models: {', '.join(TIERS)}.", param="model", code="model_not_found")
+    try:
+        req.validate_conversation()
+    except ProtocolError as exc:
+        return _error(exc.status, exc.message, exc.type, exc.param, exc.code)
+    return payload, req, tier
+
+
+async def fault_response(fault: str | None, cfg: FaultConfig) -> JSONResponse | None:
+    """The injected fault's answer (429, 500), after its wait (timeout); ``None`` lets the call go on."""
+    if fault == "429":
+        return _error(429, "Rate limit reached for the offline model (simulated). Please retry after "
+                           f"{cfg.retry_after_s:g}s.", "rate_limit_exceeded", code="rate_limit_exceeded",
+                      headers={"Retry-After": f"{cfg.retry_after_s:g}",
+                               "retry-after-ms": str(int(cfg.retry_after_s * 1000))})
+    if fault == "500":
+        return _error(500, "The offline model had an internal error (simulated).", "server_error")
+    if fault == "timeout":
+        await asyncio.sleep(cfg.timeout_s)
+    return None
+
+
+def stream_response(cid: str, model_name: str, reply: Reply, tokens: tuple[int, int], include_usage: bool,
+                    created: int, delay: float, broken: bool, headers: dict[str, str]) -> StreamingResponse:
+    """The reply as server-sent events spread over ``delay``; ``broken`` cuts one chunk (malformed JSON fault)."""
+    chunks = list(stream_chunks(cid, model_name, reply, tokens[0], tokens[1], include_usage, created))
+
+    async def events() -> AsyncIterator[str]:
+        first_wait = delay * 0.3
+        per_chunk = (delay - first_wait) / max(1, len(chunks))
+        await asyncio.sleep(first_wait)
+        for i, chunk in enumerate(chunks):
+            if broken and i == len(chunks) // 2:
+                yield "data: {\"id\": \"" + cid + "\", \"choices\": [\n\n"
+            yield sse(chunk)
+            if per_chunk > 0:
+                await asyncio.sleep(per_chunk)
+        yield sse("[DONE]")
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", **headers})
+
+
 def create_app(faults: FaultConfig | None = None, latency_scale: float | None = None) -> FastAPI:
-    """Build the FastAPI app of the offline model.
+    """Build the FastAPI app of the offline model: the routes; the work is in the functions above.
 
     Args:
         faults: fault injection settings (default: ``TUTORIAL_OFFLINE_FAULTS`` or none).
@@ -129,52 +199,20 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         except json.JSONDecodeError:
             return _error(400, "Invalid fault configuration: the body is not JSON.", code="invalid_json")
         except ValidationError as exc:
-            first = exc.errors()[0]
-            param = ".".join(str(p) for p in first.get("loc", ())) or None
-            return _error(400, f"Invalid fault configuration: {param}: {first.get('msg')}.", param=param)
+            return _validation_error(exc, "Invalid fault configuration", ".")
         app.state.faults.set(cfg)
         return cfg.model_dump()
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            return _error(413, f"The request body is {len(raw) / 2**20:.1f} MiB; the offline model accepts at most "
-                               f"{MAX_BODY_BYTES // 2**20} MiB: shorten the conversation.", code="request_too_large")
-        try:
-            payload = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _error(400, "We could not parse the JSON body of your request.", code="invalid_json")
-        if not isinstance(payload, dict):
-            return _error(400, "The request body must be a JSON object.")
-        try:
-            req = ChatRequest.model_validate(payload)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            param = ".".join(str(p) for p in first.get("loc", ())) or None
-            return _error(400, f"Invalid request: {param}: {first.get('msg')}", param=param)
-        tier = resolve_tier(req.model)
-        if tier is None:
-            return _error(404, f"The model '{req.model}' does not exist or you do not have access to it. "
-                               f"Offline models: {', '.join(TIERS)}.", param="model", code="model_not_found")
-        try:
-            req.validate_conversation()
-        except ProtocolError as exc:
-            return _error(exc.status, exc.message, exc.type, exc.param, exc.code)
-
+        checked = read_chat_request(await request.body())
+        if isinstance(checked, JSONResponse):
+            return checked
+        payload, req, tier = checked
         fault, bad_args = app.state.faults.draw()
-        cfg: FaultConfig = app.state.faults.config
-        if fault == "429":
-            return _error(429, "Rate limit reached for the offline model (simulated). Please retry after "
-                               f"{cfg.retry_after_s:g}s.", "rate_limit_exceeded", code="rate_limit_exceeded",
-                          headers={"Retry-After": f"{cfg.retry_after_s:g}",
-                                   "retry-after-ms": str(int(cfg.retry_after_s * 1000))})
-        if fault == "500":
-            return _error(500, "The offline model had an internal error (simulated).", "server_error")
-        if fault == "timeout":
-            await asyncio.sleep(cfg.timeout_s)
-
-        messages = [m.model_dump(exclude_none=True) for m in req.messages]
+        failed = await fault_response(fault, app.state.faults.config)
+        if failed is not None:
+            return failed
         try:
             reply = await run_in_threadpool(brain.respond, req, tier)
         except ProtocolError as exc:
@@ -185,47 +223,28 @@ def create_app(faults: FaultConfig | None = None, latency_scale: float | None = 
         if fault == "malformed_json" and structured and reply.content:
             reply = Reply(content=_break_json(reply.content), tool_calls=reply.tool_calls,
                           finish_reason=reply.finish_reason, meta=reply.meta)
-        meta_headers = {"x-offline-model": "true", "x-offline-errors": ",".join(reply.errors)}
+        headers = {"x-offline-model": "true", "x-offline-errors": ",".join(reply.errors)}
         if reply.meta.get("today_source"):
-            meta_headers["x-offline-today-source"] = str(reply.meta["today_source"])
-
-        prompt_tokens = count_messages(messages, req.tools, req.response_format)
-        completion_tokens = max(1, count_tokens(reply.content) + sum(
-            count_tokens(n) + count_tokens(a) + 3 for n, a in reply.tool_calls))
+            headers["x-offline-today-source"] = str(reply.meta["today_source"])
+        messages = [m.model_dump(exclude_none=True) for m in req.messages]
+        tokens = (count_messages(messages, req.tools, req.response_format),
+                  max(1, count_tokens(reply.content) + sum(count_tokens(n) + count_tokens(a) + 3
+                                                           for n, a in reply.tool_calls)))
         cid = completion_id(json.dumps(payload, sort_keys=True, default=str))
-        delay = tier.latency_s(completion_tokens, app.state.latency_scale)
-        model_name = req.model
+        delay = tier.latency_s(tokens[1], app.state.latency_scale)
         created = int(time.time())
-
         if req.stream:
             include_usage = bool((req.stream_options or {}).get("include_usage"))
-            chunks = list(stream_chunks(cid, model_name, reply, prompt_tokens, completion_tokens, include_usage,
-                                        created))
-            broken = fault == "malformed_json" and not structured
-
-            async def events() -> AsyncIterator[str]:
-                first_wait = delay * 0.3
-                per_chunk = (delay - first_wait) / max(1, len(chunks))
-                await asyncio.sleep(first_wait)
-                for i, chunk in enumerate(chunks):
-                    if broken and i == len(chunks) // 2:
-                        yield "data: {\"id\": \"" + cid + "\", \"choices\": [\n\n"
-                    yield sse(chunk)
-                    if per_chunk > 0:
-                        await asyncio.sleep(per_chunk)
-                yield sse("[DONE]")
-
-            return StreamingResponse(events(), media_type="text/event-stream",
-                                     headers={"Cache-Control": "no-cache", **meta_headers})
-
+            return stream_response(cid, req.model, reply, tokens, include_usage, created, delay,
+                                   fault == "malformed_json" and not structured, headers)
         if delay > 0:
             await asyncio.sleep(delay)
-        body = completion_body(cid, model_name, reply, prompt_tokens, completion_tokens, created)
+        body = completion_body(cid, req.model, reply, tokens[0], tokens[1], created)
         body["offline_profile"] = {"model": tier.name, "errors": list(reply.errors)}  # clients keep extra fields
         text = json.dumps(body, ensure_ascii=False)
         if fault == "malformed_json" and not structured:
             return Response(_break_json(text), status_code=200, media_type="application/json")
-        return Response(text, status_code=200, media_type="application/json", headers=meta_headers)
+        return Response(text, status_code=200, media_type="application/json", headers=headers)
 
     return app
 
