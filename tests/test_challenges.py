@@ -91,7 +91,7 @@ def test_cli_plans_on_the_poisoned_catalog_and_refuses_a_broken_one(poisoned, tm
     run = subprocess.run([sys.executable, "-m", "tutorial_helpers", "plan", text, "--catalog", str(bad)],
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert run.returncode == 2
-    assert "line 2" in run.stderr and "Traceback" not in run.stderr
+    assert ":2: field 'name'" in run.stderr and "Traceback" not in run.stderr
 
 
 POISON_SCENARIOS = ("ex01", "ex02", "ex04")  # an allergy; gluten-free for 20; vegan for 30
