@@ -105,7 +105,7 @@ def test_setup_cell_installs_only_what_the_notebook_needs_pinned_by_the_lock(ent
     assert "pip.stderr" in cell and "raise RuntimeError" in cell, "pip's error is shown"
     assert "Restart the session" in cell, "says when a restart is needed"
     extras = re.search(r'SRC, EXTRAS = "[^"]+", "([^"]*)"', cell).group(1)
-    wanted = {nbtool.EXTRA_OF[f] for f in entry["frameworks"] if f in nbtool.EXTRA_OF}
+    wanted = {nbtool.EXTRA_OF[f] for f in entry["frameworks"] if f in nbtool.EXTRA_OF} | set(entry.get("extras", []))
     assert set(filter(None, extras.split(","))) == wanted
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert wanted <= set(pyproject["project"]["optional-dependencies"]), "each extra exists in pyproject.toml"
