@@ -409,8 +409,8 @@ class _Repair:
             for it in candidate_pool(self.request, self.catalog, old.category, k=50):
                 if (it.id not in plan.item_ids()
                         and PlanItem.from_item(it, self.guests).subtotal <= old.subtotal - over + CENT):
-                    plan.items[i] = PlanItem.from_item(it, self.guests,
-                                                       why=old.why or "A cheaper choice that keeps the plan in budget.")
+                    # the old item's reason was about the old item: write the new one's
+                    plan.items[i] = PlanItem.from_item(it, self.guests, why=why_item(it, self.request))
                     self.notes.append(f"Swapped {old.name} for the cheaper {it.name} to stay within budget.")
                     return True
         return False
